@@ -19,6 +19,10 @@ component_sources() {
   esac
 }
 
+# Asked once per process: `go env` costs a fraction of a second per call.
+TOOLCHAIN_GO_VERSION="${TOOLCHAIN_GO_VERSION:-$(go env GOVERSION 2>/dev/null || echo no-go)}"
+export TOOLCHAIN_GO_VERSION
+
 TOOLCHAIN_COMPONENTS="cli tls random command etcd-3.6 etcd-3.5"
 
 # A component's key: its pins, the Go version and every input file that changes the binary
@@ -30,7 +34,7 @@ component_key() {
   {
     echo "component=$component"
     cat "$TOOLCHAIN_SRC/pins.env"
-    go env GOVERSION 2>/dev/null || echo "no-go"
+    echo "$TOOLCHAIN_GO_VERSION"
     for d in $sources; do
       [ -e "$TOOLCHAIN_SRC/$d" ] || continue
       (cd "$TOOLCHAIN_SRC" && find "$d" -type f \
