@@ -1,0 +1,318 @@
+// parseClusterConfig: the only place the configuration's shape is checked. It takes what
+// index.ts reads from Pulumi config (every key of Pulumi.yaml's `config:` section, already
+// defaulted by Pulumi) and returns a typed ClusterConfig, or throws one ConfigError listing every
+// problem so an operator fixes them in one go.
+//
+// index.ts:
+//     const cfg = new pulumi.Config();
+//     const raw = Object.fromEntries(CONFIG_KEYS.map((k) => [k, cfg.get(k)]));
+//     const cluster = parseClusterConfig({ ...raw, caKeyPem: <whether caKeyPem is set> });
+// Secrets never enter the ClusterConfig: `caKeyPem` is only checked for presence and
+// `sshPrivateKey` is ignored here; read both with `requireSecret`/`getSecret`.
+
+export type { ClusterConfig, NodeConfig } from "./types";
+import {
+    AUTO_COMPACTION_MODES,
+    ClusterConfig,
+    EtcdSettings,
+    EtcdVersion,
+    INSTALL_METHODS,
+    InstallConfig,
+    LAYOUTS,
+    PEER_MODES,
+    TLS_ALGORITHMS,
+    TlsConfig,
+} from "./types";
+import { MAX_SUGGESTED_QUOTA_BYTES, MAX_VALIDITY_HOURS } from "./etcd/constants";
+import { parseGoDuration } from "./etcd/goDuration";
+import { parseEtcdVersion } from "./etcd/versions";
+import { checkCertificateCoverage, checkFlagOverrides, checkTopology } from "./validateCluster";
+import { readNodes } from "./validateNodes";
+import { validateTiming } from "./validateTiming";
+import { Problems, isRecord, readBool, readEnum, readExtraArgs, readInt, readString, rejectUnknownKeys, show } from "./validateValues";
+
+/** Scalar keys of Pulumi.yaml and their Pulumi types. */
+export const SCALAR_KEYS = {
+    layout: "string",
+    sshUser: "string",
+    sshPort: "integer",
+    etcdVersion: "string",
+    installMethod: "string",
+    etcdBinaryDir: "string",
+    tarballUrl: "string",
+    tarballSha256: "string",
+    etcdPath: "string",
+    etcdImage: "string",
+    heartbeatIntervalMs: "integer",
+    electionTimeoutMs: "integer",
+    quotaBackendBytes: "integer",
+    autoCompactionMode: "string",
+    autoCompactionRetention: "string",
+    snapshotCount: "integer",
+    peerMode: "string",
+    clientListenAll: "boolean",
+    tlsAlgorithm: "string",
+    caValidityHours: "integer",
+    certValidityHours: "integer",
+    certEarlyRenewalHours: "integer",
+    caCertPem: "string",
+    wipeDataOnDestroy: "boolean",
+    maxClockSkewSeconds: "integer",
+} as const;
+
+/** Structured keys: `nodes` (array of objects) and `extraArgs` (object). */
+export const STRUCTURED_KEYS = ["nodes", "extraArgs"] as const;
+
+/** Secret keys: read by index.ts as secrets; the parser sees at most whether they are set. */
+export const SECRET_KEYS = ["sshPrivateKey", "caKeyPem"] as const;
+
+/** Every non-secret key index.ts passes through (Pulumi.yaml declares exactly these plus {@link SECRET_KEYS}). */
+export const CONFIG_KEYS: readonly string[] = [...Object.keys(SCALAR_KEYS), ...STRUCTURED_KEYS];
+
+/** Keys read together by readInstall / readTls (each runs only when all of its keys are present). */
+const INSTALL_KEYS = ["installMethod", "etcdBinaryDir", "tarballUrl", "tarballSha256", "etcdPath"];
+const TLS_KEYS = ["tlsAlgorithm", "caValidityHours", "certValidityHours", "certEarlyRenewalHours", "caCertPem"];
+
+/** The configuration is invalid. `problems` holds one `field: message` line per mistake. */
+export class ConfigError extends Error {
+    constructor(
+        readonly problems: readonly string[],
+        readonly warnings: readonly string[] = [],
+    ) {
+        super(`invalid etcdhosts configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((x) => `  - ${x}`).join("\n")}`);
+        this.name = "ConfigError";
+    }
+}
+
+/** Whether a secret key counts as set: a non-empty string or `true`. */
+function secretIsSet(p: Problems, field: string, value: unknown): boolean {
+    if (value === undefined || value === null || value === "" || value === false) return false;
+    if (value === true || typeof value === "string") return true;
+    p.error(field, "expected the secret's text or true/false for whether it is set");
+    return false;
+}
+
+function readInstall(p: Problems, raw: Record<string, unknown>, series: string | undefined): InstallConfig | undefined {
+    const method = readEnum(p, "installMethod", raw.installMethod, INSTALL_METHODS);
+    const binaryDir = readString(p, "etcdBinaryDir", raw.etcdBinaryDir);
+    const url = readString(p, "tarballUrl", raw.tarballUrl);
+    const sha = readString(p, "tarballSha256", raw.tarballSha256);
+    const etcdPath = readString(p, "etcdPath", raw.etcdPath);
+    if (method === undefined || binaryDir === undefined || url === undefined || sha === undefined || etcdPath === undefined) return undefined;
+    const ignored = (field: string, value: string, used: string): void => {
+        if (value !== "" && method !== used) p.warn(field, `ignored unless installMethod is "${used}"`);
+    };
+    ignored("etcdBinaryDir", binaryDir, "binary");
+    ignored("tarballUrl", url, "tarball");
+    ignored("tarballSha256", sha, "tarball");
+    ignored("etcdPath", etcdPath, "preinstalled");
+    switch (method) {
+        case "package":
+            if (series !== undefined && series !== "3.4") {
+                p.warn(
+                    "installMethod",
+                    `"package" installs the distribution's etcd (Debian 12 ships 3.4.23); flags are rendered for etcdVersion ${show(raw.etcdVersion)}, so the two must match`,
+                );
+            }
+            return { method };
+        case "binary":
+            return binaryDir === "" ? { method } : { method, binaryDir };
+        case "tarball": {
+            let ok = true;
+            if (url === "") {
+                p.error("tarballUrl", `required when installMethod is "tarball"`);
+                ok = false;
+            } else if (!/^https?:\/\/[^\s]+$/.test(url)) {
+                p.error("tarballUrl", `${show(url)} is not an http(s) URL`);
+                ok = false;
+            }
+            if (sha === "") {
+                p.error("tarballSha256", `required when installMethod is "tarball" (the download is checked against it)`);
+                ok = false;
+            } else if (!/^[0-9a-fA-F]{64}$/.test(sha)) {
+                p.error("tarballSha256", `${show(sha)} is not a sha256 (64 hex digits)`);
+                ok = false;
+            }
+            return ok ? { method, url, sha256: sha.toLowerCase() } : undefined;
+        }
+        case "preinstalled":
+            if (etcdPath === "") {
+                p.error("etcdPath", `required when installMethod is "preinstalled"`);
+                return undefined;
+            }
+            if (!/^\/[^\s"'\\]*[^/\s"'\\]$/.test(etcdPath)) {
+                p.error("etcdPath", `${show(etcdPath)} must be an absolute file path without whitespace or quotes`);
+                return undefined;
+            }
+            return { method, etcdPath };
+        default: {
+            const exhaustive: never = method;
+            throw new Error(`unknown install method ${String(exhaustive)}`);
+        }
+    }
+}
+
+function readRetention(p: Problems, mode: string | undefined, value: unknown): string | undefined {
+    const s = readString(p, "autoCompactionRetention", value);
+    if (s === undefined || mode === undefined) return undefined;
+    if (mode === "revision") {
+        if (!/^[0-9]+$/.test(s)) {
+            p.error("autoCompactionRetention", `${show(s)} is not a revision count (autoCompactionMode is "revision")`);
+            return undefined;
+        }
+    } else if (!/^[0-9]+$/.test(s) && parseGoDuration(s) === undefined) {
+        p.error("autoCompactionRetention", `${show(s)} is neither a number of hours nor a Go duration such as 30m or 1h (autoCompactionMode is "periodic")`);
+        return undefined;
+    }
+    return s;
+}
+
+function readTls(p: Problems, raw: Record<string, unknown>): TlsConfig | undefined {
+    const algorithm = readEnum(p, "tlsAlgorithm", raw.tlsAlgorithm, TLS_ALGORITHMS);
+    const caValidityHours = readInt(p, "caValidityHours", raw.caValidityHours, 1, MAX_VALIDITY_HOURS);
+    const certValidityHours = readInt(p, "certValidityHours", raw.certValidityHours, 1, MAX_VALIDITY_HOURS);
+    const certEarlyRenewalHours = readInt(p, "certEarlyRenewalHours", raw.certEarlyRenewalHours, 0);
+    const caCertPem = readString(p, "caCertPem", raw.caCertPem);
+    const externalCa = secretIsSet(p, "caKeyPem", raw.caKeyPem);
+    if (caCertPem !== undefined) {
+        if (caCertPem !== "" && !externalCa) p.error("caKeyPem", "required when caCertPem is set (bring your own CA: set both or neither)");
+        if (caCertPem === "" && externalCa) p.error("caCertPem", "required when caKeyPem is set (bring your own CA: set both or neither)");
+        if (caCertPem !== "" && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(caCertPem)) {
+            p.error("caCertPem", `not a PEM certificate (no "-----BEGIN CERTIFICATE-----" block)`);
+        }
+    }
+    if (typeof raw.caKeyPem === "string" && raw.caKeyPem !== "" && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(raw.caKeyPem)) {
+        // Never echo the value: it is a secret.
+        p.error("caKeyPem", `not a PEM private key (no "-----BEGIN ... PRIVATE KEY-----" block)`);
+    }
+    if (certValidityHours !== undefined && certEarlyRenewalHours !== undefined && certEarlyRenewalHours >= certValidityHours) {
+        p.error(
+            "certEarlyRenewalHours",
+            `${certEarlyRenewalHours} must be smaller than certValidityHours (${certValidityHours}), or every up would replace the certificates`,
+        );
+    }
+    if (certValidityHours !== undefined && caValidityHours !== undefined && !externalCa && certValidityHours > caValidityHours) {
+        p.error("certValidityHours", `${certValidityHours} exceeds caValidityHours (${caValidityHours}); a certificate cannot outlive its CA`);
+    }
+    if (algorithm === undefined || caValidityHours === undefined || certValidityHours === undefined || certEarlyRenewalHours === undefined || caCertPem === undefined) {
+        return undefined;
+    }
+    return { algorithm, caValidityHours, certValidityHours, certEarlyRenewalHours, ...(caCertPem !== "" ? { caCertPem } : {}), externalCa };
+}
+
+/**
+ * Parse and validate the raw configuration. Pure. Returns a ClusterConfig (with `warnings`) or
+ * throws a {@link ConfigError} with every problem found.
+ */
+export function parseClusterConfig(raw: unknown): ClusterConfig {
+    const p = new Problems();
+    if (!isRecord(raw)) throw new ConfigError([`config: expected an object of Pulumi config keys, got ${show(raw)}`]);
+    rejectUnknownKeys(p, "", raw, [...CONFIG_KEYS, ...SECRET_KEYS], "configuration key");
+    for (const key of CONFIG_KEYS) {
+        // `nodes` has no default; its message says what to write.
+        if (raw[key] === undefined && key !== "nodes") p.error(key, "required (Pulumi.yaml gives it a default; pass every declared key)");
+    }
+    const present = (key: string): boolean => raw[key] !== undefined;
+
+    const layout = present("layout") ? readEnum(p, "layout", raw.layout, LAYOUTS) : undefined;
+    const sshUser = present("sshUser") ? readString(p, "sshUser", raw.sshUser) : undefined;
+    if (sshUser !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(sshUser)) p.error("sshUser", `${show(sshUser)} is not a user name`);
+    const sshPort = present("sshPort") ? readInt(p, "sshPort", raw.sshPort, 1, 65535) : undefined;
+
+    let version: EtcdVersion | undefined;
+    if (present("etcdVersion")) {
+        const s = readString(p, "etcdVersion", raw.etcdVersion);
+        if (s !== undefined) {
+            const parsed = parseEtcdVersion(s);
+            if (typeof parsed === "string") p.error("etcdVersion", parsed);
+            else version = parsed;
+        }
+    }
+    const install = INSTALL_KEYS.every(present) ? readInstall(p, raw, version?.series) : undefined;
+
+    let image: string | undefined;
+    if (present("etcdImage")) {
+        const s = readString(p, "etcdImage", raw.etcdImage);
+        if (s !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._\-/:@{}]*$/.test(s)) p.error("etcdImage", `${show(s)} is not a container image reference`);
+        else if (s !== undefined && version !== undefined) image = s.replace(/\{version\}/g, version.full);
+    }
+
+    const heartbeat = present("heartbeatIntervalMs") ? readInt(p, "heartbeatIntervalMs", raw.heartbeatIntervalMs, 0) : undefined;
+    const election = present("electionTimeoutMs") ? readInt(p, "electionTimeoutMs", raw.electionTimeoutMs, 0) : undefined;
+    if (heartbeat !== undefined && election !== undefined) p.errors.push(...validateTiming(heartbeat, election));
+    const quota = present("quotaBackendBytes") ? readInt(p, "quotaBackendBytes", raw.quotaBackendBytes, 0) : undefined;
+    if (quota !== undefined && quota > MAX_SUGGESTED_QUOTA_BYTES) {
+        p.warn("quotaBackendBytes", `${quota} exceeds etcd's suggested maximum of ${MAX_SUGGESTED_QUOTA_BYTES} (8 GiB); etcd warns and may degrade`);
+    }
+    const compactionMode = present("autoCompactionMode") ? readEnum(p, "autoCompactionMode", raw.autoCompactionMode, AUTO_COMPACTION_MODES) : undefined;
+    const retention = present("autoCompactionRetention") ? readRetention(p, compactionMode, raw.autoCompactionRetention) : undefined;
+    const snapshotCount = present("snapshotCount") ? readInt(p, "snapshotCount", raw.snapshotCount, 0) : undefined;
+    const peerMode = present("peerMode") ? readEnum(p, "peerMode", raw.peerMode, PEER_MODES) : undefined;
+    const clientListenAll = present("clientListenAll") ? readBool(p, "clientListenAll", raw.clientListenAll) : undefined;
+    const tls = TLS_KEYS.every(present) ? readTls(p, raw) : undefined;
+    const wipe = present("wipeDataOnDestroy") ? readBool(p, "wipeDataOnDestroy", raw.wipeDataOnDestroy) : undefined;
+    const skew = present("maxClockSkewSeconds") ? readInt(p, "maxClockSkewSeconds", raw.maxClockSkewSeconds, 0) : undefined;
+    const extraArgs = present("extraArgs") ? readExtraArgs(p, "extraArgs", raw.extraArgs) : undefined;
+    const nodes = readNodes(p, raw.nodes, { sshUser, sshPort });
+    if (version?.series === "3.4") {
+        p.warn("etcdVersion", `etcd 3.4 is end of life upstream; plan the upgrade to 3.5 and then 3.6 (one minor at a time)`);
+    }
+    // Cross-field rules run as soon as their own inputs parsed, so one run reports as much as possible.
+    if (layout !== undefined && peerMode !== undefined && clientListenAll !== undefined && nodes !== undefined) {
+        checkTopology(p, { layout, peerMode, clientListenAll, nodes });
+    }
+    if (layout !== undefined && version !== undefined && extraArgs !== undefined && nodes !== undefined) {
+        checkFlagOverrides(p, { layout, version, extraArgs, nodes });
+    }
+
+    if (
+        p.errors.length > 0 ||
+        layout === undefined ||
+        version === undefined ||
+        install === undefined ||
+        image === undefined ||
+        heartbeat === undefined ||
+        election === undefined ||
+        quota === undefined ||
+        compactionMode === undefined ||
+        retention === undefined ||
+        snapshotCount === undefined ||
+        peerMode === undefined ||
+        clientListenAll === undefined ||
+        tls === undefined ||
+        wipe === undefined ||
+        skew === undefined ||
+        extraArgs === undefined ||
+        nodes === undefined
+    ) {
+        throw new ConfigError(p.errors, p.warnings);
+    }
+
+    const etcd: EtcdSettings = {
+        version,
+        install,
+        image,
+        heartbeatIntervalMs: heartbeat,
+        electionTimeoutMs: election,
+        quotaBackendBytes: quota,
+        autoCompactionMode: compactionMode,
+        autoCompactionRetention: retention,
+        snapshotCount,
+        extraArgs,
+    };
+    const draft: ClusterConfig = {
+        layout,
+        nodes,
+        etcd,
+        peerMode,
+        clientListenAll,
+        tls,
+        wipeDataOnDestroy: wipe,
+        maxClockSkewSeconds: skew,
+        warnings: [],
+    };
+    // Building members needs a consistent topology and known flags: only now, with no error left.
+    checkCertificateCoverage(p, draft);
+    if (p.errors.length > 0) throw new ConfigError(p.errors, p.warnings);
+    return { ...draft, warnings: p.warnings };
+}

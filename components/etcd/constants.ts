@@ -1,0 +1,181 @@
+// Every fixed default of the etcd layer in one place (etcdadm `constants/constants.go`). Values
+// an operator can change are Pulumi config keys with their defaults in Pulumi.yaml, not here.
+
+import type { EtcdSeries, Layout } from "../types";
+
+/** First line of every file etcdhosts writes to a host (`#` is a comment in all of them). */
+export const MANAGED_HEADER = "# Managed by Pulumi (etcdhosts). Local edits are overwritten.";
+
+/** etcd's client port (IANA). */
+export const CLIENT_PORT = 2379;
+/** etcd's peer port (IANA). */
+export const PEER_PORT = 2380;
+/**
+ * Port of the plain-HTTP `/metrics`, `/health`, `/livez` and `/readyz` listener, bound to loopback
+ * (kubeadm `EtcdMetricsPort`; pitfalls P16: those endpoints have no authentication).
+ */
+export const METRICS_PORT = 2381;
+
+/** Loopback address per IP family; kubeadm picks the family of the advertise address. */
+export const LOOPBACK = { ipv4: "127.0.0.1", ipv6: "::1" } as const;
+/** Wildcard (listen-on-all) address per IP family. */
+export const WILDCARD = { ipv4: "0.0.0.0", ipv6: "::" } as const;
+
+/** etcd's data directory (kubeadm and etcdadm default). Mode 0700, owned by the etcd user. */
+export const DATA_DIR = "/var/lib/etcd";
+/**
+ * Data directory Debian's `etcd-server` package initializes when its own unit starts on install.
+ * It lies inside {@link DATA_DIR}; the package's service must be stopped and this directory
+ * removed before our member first starts.
+ */
+export const DEBIAN_PACKAGE_DATA_DIR = "/var/lib/etcd/default";
+
+/** Configuration directory of the systemd layouts. */
+export const CONFIG_DIR = "/etc/etcd";
+/** Certificate directory of the systemd layouts. */
+export const PKI_DIR = "/etc/etcd/pki";
+/** etcd configuration file of the `systemd` layout. */
+export const CONFIG_FILE = "/etc/etcd/etcd.conf.yml";
+/** `ETCD_*` environment file of the `pc-master` layout. */
+export const ENV_FILE = "/etc/etcd/etcd.env";
+/** The systemd unit; `/etc/systemd/system` wins over a distribution package's `/lib/systemd/system/etcd.service`. */
+export const UNIT_FILE = "/etc/systemd/system/etcd.service";
+/** Name of the systemd unit. */
+export const UNIT_NAME = "etcd.service";
+/** etcdctl environment for login shells (seed 001). */
+export const ETCDCTL_PROFILE_FILE = "/etc/profile.d/etcdctl.sh";
+
+/** System user and group etcd runs as (Debian's package creates the same). */
+export const ETCD_USER = "etcd";
+export const ETCD_GROUP = "etcd";
+
+/** kubeadm's certificate directory for etcd (`<CertificatesDir>/etcd`). */
+export const KUBEADM_PKI_DIR = "/etc/kubernetes/pki/etcd";
+/** kubelet's static pod directory. */
+export const KUBEADM_MANIFESTS_DIR = "/etc/kubernetes/manifests";
+/** The etcd static pod manifest. */
+export const KUBEADM_MANIFEST_FILE = "/etc/kubernetes/manifests/etcd.yaml";
+/** Annotation kubeadm puts on its etcd pod with the member's client URL. */
+export const KUBEADM_ADVERTISE_CLIENT_URLS_ANNOTATION = "kubeadm.kubernetes.io/etcd.advertise-client-urls";
+
+/**
+ * Certificate and key file names inside the PKI directory; the same in both layouts and the same
+ * stems as kubeadm and `components/pki/certProfiles.ts` (`<baseName>.crt` / `.key`). The CA key
+ * never goes to a host: Pulumi signs.
+ */
+export const CERT_FILES = {
+    caCert: "ca.crt",
+    serverCert: "server.crt",
+    serverKey: "server.key",
+    peerCert: "peer.crt",
+    peerKey: "peer.key",
+    /** Operator client certificate (CN `root`) used by the etcdctl profile. */
+    adminClientCert: "admin-client.crt",
+    adminClientKey: "admin-client.key",
+    /** Client certificate of health checks. */
+    healthcheckClientCert: "healthcheck-client.crt",
+    healthcheckClientKey: "healthcheck-client.key",
+} as const;
+
+/** Where etcd and etcdctl live on the host, per install method. */
+export const BINARY_PATHS = {
+    /** Upstream binaries (`binary` and `tarball` installs), as the release docs and etcdadm place them. */
+    local: { etcd: "/usr/local/bin/etcd", etcdctl: "/usr/local/bin/etcdctl" },
+    /** Debian/Ubuntu `etcd-server` / `etcd-client` packages (seed 002: "etcd 指令在 /usr/bin 底下"). */
+    debian: { etcd: "/usr/bin/etcd", etcdctl: "/usr/bin/etcdctl" },
+} as const;
+
+/** Inside the static pod the image's `etcd` is on PATH (kubeadm's command starts with `etcd`). */
+export const STATIC_POD_COMMAND = "etcd";
+
+/**
+ * Prefix of the environment variable naming a local directory of etcd binaries for `binary`
+ * installs when `etcdBinaryDir` is empty, e.g. `ETCDHOSTS_ETCD_DIR_3_6` (set by `toolchain/env.sh`).
+ */
+export const ETCD_BINARY_DIR_ENV_PREFIX = "ETCDHOSTS_ETCD_DIR_";
+
+/** Environment variable of `binary` installs for a series: `ETCDHOSTS_ETCD_DIR_3_6` for 3.6. */
+export function binaryDirEnvVar(series: EtcdSeries): string {
+    return `${ETCD_BINARY_DIR_ENV_PREFIX}${series.replace(".", "_")}`;
+}
+
+/**
+ * Timing presets (heartbeat / election, ms); etcd requires election ≥ 5 × heartbeat and
+ * ≤ 50000 ms. See https://etcd.io/docs/v3.6/tuning/#time-parameters
+ */
+export const TIMING_PRESETS = {
+    /** etcd's defaults, for a LAN with sub-millisecond RTT. Pulumi.yaml's defaults. */
+    lan: { heartbeatIntervalMs: 100, electionTimeoutMs: 1000 },
+    /** kubespray-like, for busy or virtualized hosts. */
+    relaxed: { heartbeatIntervalMs: 250, electionTimeoutMs: 5000 },
+    /** Across regions (~50 ms RTT). */
+    wan: { heartbeatIntervalMs: 500, electionTimeoutMs: 5000 },
+    /**
+     * The pc-master seed's intent: 5 s / 50 s, tuned to Docker swarm's 60 s heartbeat. 50000 is
+     * etcd's maximum election timeout.
+     */
+    pcMaster: { heartbeatIntervalMs: 5000, electionTimeoutMs: 50000 },
+} as const;
+
+/** etcd's upper bound on `--election-timeout` (`maxElectionMs` in server/embed/config.go). */
+export const MAX_ELECTION_TIMEOUT_MS = 50000;
+/** etcd's default backend quota, 2 GiB (`DefaultQuotaBytes`). */
+export const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
+/** Largest backend quota etcd suggests, 8 GiB (`MaxQuotaBytes`); above it etcd warns. */
+export const MAX_SUGGESTED_QUOTA_BYTES = 8 * 1024 * 1024 * 1024;
+/** etcd recommends at most 7 members: every write waits for a majority. */
+export const MAX_RECOMMENDED_MEMBERS = 7;
+
+/**
+ * Watch progress notifications for kube-apiserver's watch cache, as kubeadm sets
+ * (`watch-progress-notify-interval=5s`).
+ */
+export const WATCH_PROGRESS_NOTIFY_INTERVAL = "5s";
+
+/** Upper bound for validity periods in hours (100 years); the TLS provider overflows on huge values (hashicorp/terraform-provider-tls#554). */
+export const MAX_VALIDITY_HOURS = 876000;
+
+/** kubeadm's static-pod resource requests. */
+export const STATIC_POD_REQUESTS = { cpu: "100m", memory: "100Mi" } as const;
+
+/** systemd unit resource limits and restart policy (Typhoon's etcd-member.service, seed 002). */
+export const UNIT_SETTINGS = {
+    restart: "on-failure",
+    restartSec: 5,
+    limitNoFile: 40000,
+} as const;
+
+/** How the etcd process of a layout receives its configuration. */
+export type ConfigSource = "config-file" | "env-file" | "pod-command";
+
+/** {@link ConfigSource} of each layout. */
+export function configSourceOf(layout: Layout): ConfigSource {
+    switch (layout) {
+        case "systemd":
+            return "config-file";
+        case "pc-master":
+            // The seed configures pc-master through ETCD_* variables; keep that shape.
+            return "env-file";
+        case "static-pod":
+            return "pod-command";
+        default: {
+            const exhaustive: never = layout;
+            throw new Error(`unknown layout ${String(exhaustive)}`);
+        }
+    }
+}
+
+/** Certificate directory of a layout. */
+export function pkiDirOf(layout: Layout): string {
+    switch (layout) {
+        case "systemd":
+        case "pc-master":
+            return PKI_DIR;
+        case "static-pod":
+            return KUBEADM_PKI_DIR;
+        default: {
+            const exhaustive: never = layout;
+            throw new Error(`unknown layout ${String(exhaustive)}`);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+// The whole cluster: a token per cluster generation, the CA and every certificate, each host
+// prepared and its member running, a health gate over mutual TLS, and the bootstrap record that
+// turns `initial-cluster-state` to `existing` once the cluster has formed.
+
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import * as random from "@pulumi/random";
+import type { ClusterConfig, InstallConfig, NodeConfig } from "../types";
+import { CertificateAuthority } from "../pki/certificateAuthority";
+import { ClientCertificates } from "../pki/clientCertificates";
+import { MemberCertificates } from "../pki/memberCertificates";
+import { memberSans } from "../pki/sans";
+import { SshConnectionArgs, toRemoteConnection } from "../remote/connection";
+import { EtcdInstall, HostPreparation } from "../remote/hostPreparation";
+import { asRoot } from "../remote/shell";
+import { CONFIG_DIR, DATA_DIR, ETCD_USER, binaryDirEnvVar } from "./constants";
+import { EtcdMemberService } from "./etcdMemberService";
+import { clientEndpoints } from "./flags";
+import { healthGateScript, markBootstrappedScript, unmarkBootstrappedScript } from "./lifecycleScripts";
+import { EtcdMember, buildMembers } from "./member";
+
+export interface EtcdClusterArgs {
+    /** The validated configuration (see `parseClusterConfig`). */
+    config: ClusterConfig;
+    /** PEM private key for SSH to every node. Secret. */
+    sshPrivateKey: pulumi.Input<string>;
+    /** Private key of a bring-your-own CA (`config.tls.caCertPem`). Secret. Defaults to none. */
+    caKeyPem?: pulumi.Input<string>;
+    /**
+     * Environment to resolve an empty `etcdBinaryDir` from (`ETCDHOSTS_ETCD_DIR_3_6`, ...).
+     * Defaults to `process.env`.
+     */
+    env?: Record<string, string | undefined>;
+}
+
+/** The member list as the health gate saw it. */
+export interface MemberListEntry {
+    id: string;
+    name: string;
+    peerURLs: string[];
+    clientURLs: string[];
+}
+
+/** etcd prints 64-bit ids as JSON numbers, which lose precision in JS: read them as text. */
+export function parseMemberList(json: string): { clusterId: string; members: MemberListEntry[] } {
+    const clusterId = /"cluster_id"\s*:\s*"?([0-9]+)"?/.exec(json)?.[1] ?? "";
+    const quotedIds = json.replace(/"(ID|id|cluster_id|member_id)"\s*:\s*([0-9]+)/g, '"$1":"$2"');
+    const parsed = JSON.parse(quotedIds) as { members?: { ID?: string; name?: string; peerURLs?: string[]; clientURLs?: string[] }[] };
+    return {
+        clusterId,
+        members: (parsed.members ?? []).map((m) => ({
+            id: m.ID ?? "",
+            name: m.name ?? "",
+            peerURLs: m.peerURLs ?? [],
+            clientURLs: m.clientURLs ?? [],
+        })),
+    };
+}
+
+function installOf(cfg: ClusterConfig, env: Record<string, string | undefined>, parent: pulumi.Resource): EtcdInstall {
+    const install: InstallConfig = cfg.etcd.install;
+    switch (install.method) {
+        case "package":
+            return { method: "package" };
+        case "binary": {
+            const variable = binaryDirEnvVar(cfg.etcd.version.series);
+            const localDir = install.binaryDir ?? env[variable];
+            if (localDir === undefined || localDir === "") {
+                throw new pulumi.ResourceError(`etcdBinaryDir: empty, and ${variable} is not set either: name a local directory holding etcd and etcdctl ${cfg.etcd.version.full}`, parent);
+            }
+            return { method: "binary", localDir };
+        }
+        case "tarball":
+            return { method: "tarball", url: install.url, sha256: install.sha256, version: cfg.etcd.version.full };
+        case "preinstalled":
+            return { method: "preinstalled", etcdPath: install.etcdPath };
+        default: {
+            const exhaustive: never = install;
+            throw new Error(`unknown install method ${JSON.stringify(exhaustive)}`);
+        }
+    }
+}
+
+function sha256(...parts: string[]): string {
+    return crypto.createHash("sha256").update(parts.join("\0")).digest("hex");
+}
+
+function connectionOf(node: NodeConfig, sshPrivateKey: pulumi.Input<string>): SshConnectionArgs {
+    return { host: node.sshHost, port: node.sshPort, user: node.sshUser, privateKey: sshPrivateKey };
+}
+
+/**
+ * An etcd cluster on SSH-reachable hosts. Children (per-node ones keyed by node name, never by
+ * position, so adding a node renames nothing):
+ *
+ * - `${name}-token`: `random.RandomId`, the `initial-cluster-token`; a destroyed and re-created
+ *   cluster gets a new one, so an old and a new cluster can never talk (pitfalls P3).
+ * - `${name}-ca`, `${name}-members`, `${name}-clients`: the PKI.
+ * - `${name}-${node}-host`: `HostPreparation` (preflight, install, user, dirs).
+ * - `${name}-${node}`: `EtcdMemberService`; members start together, roll one after the other.
+ * - `${name}-health`: waits for every member to answer healthy, prints the member list.
+ * - `${name}-${node}-bootstrapped`: records the bootstrap on each host.
+ */
+export class EtcdCluster extends pulumi.ComponentResource {
+    /** Client URLs of every member. */
+    public readonly clientEndpoints: string[];
+    /** Member names, in inventory order. */
+    public readonly memberNames: string[];
+    /** CA certificate, PEM. */
+    public readonly caCertPem: pulumi.Output<string>;
+    /** The operator's client certificate (CN `root`), PEM. */
+    public readonly adminCertPem: pulumi.Output<string>;
+    /** Its key. Secret. */
+    public readonly adminKeyPem: pulumi.Output<string>;
+    /** kube-apiserver's etcd client certificate and key (secret). */
+    public readonly apiserverCertPem: pulumi.Output<string>;
+    public readonly apiserverKeyPem: pulumi.Output<string>;
+    /** The cluster id and members the health gate read. */
+    public readonly clusterId: pulumi.Output<string>;
+    public readonly members: pulumi.Output<MemberListEntry[]>;
+    /** Expiry (RFC 3339) of every certificate: `ca`, `<member>/server`, `<member>/peer`, `admin-client`, ... */
+    public readonly certificateExpiry: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: EtcdClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("etcdhosts:etcd:EtcdCluster", name, {}, opts);
+        const cfg = args.config;
+        const install = installOf(cfg, args.env ?? process.env, this);
+        const shapes: EtcdMember[] = buildMembers(cfg, { initialClusterState: "new", initialClusterToken: "shape-only" });
+        this.memberNames = shapes.map((m) => m.name);
+        this.clientEndpoints = clientEndpoints(shapes);
+
+        const tokenId = new random.RandomId(`${name}-token`, { byteLength: 16 }, { parent: this });
+        const token = pulumi.interpolate`etcd-${tokenId.hex}`;
+
+        const ca = new CertificateAuthority(`${name}-ca`, {
+            keyAlgorithm: cfg.tls.algorithm,
+            validityHours: cfg.tls.caValidityHours,
+            ...(cfg.tls.caCertPem !== undefined && args.caKeyPem !== undefined
+                ? { external: { certPem: cfg.tls.caCertPem, keyPem: args.caKeyPem } }
+                : {}),
+        }, { parent: this });
+        const leafSettings = {
+            ca,
+            keyAlgorithm: cfg.tls.algorithm,
+            validityHours: cfg.tls.certValidityHours,
+            earlyRenewalHours: cfg.tls.certEarlyRenewalHours,
+        };
+        const memberCerts = new MemberCertificates(`${name}-members`, {
+            ...leafSettings,
+            members: shapes.map((m) => {
+                const sans = memberSans(m);
+                return { name: m.name, sans: { dnsNames: [...sans.dnsNames], ipAddresses: [...sans.ipAddresses] } };
+            }),
+        }, { parent: this });
+        const clientCerts = new ClientCertificates(`${name}-clients`, leafSettings, { parent: this });
+
+        const services: EtcdMemberService[] = [];
+        for (const member of shapes) {
+            const node = member.node;
+            const connection = connectionOf(node, args.sshPrivateKey);
+            const staticPod = cfg.layout === "static-pod";
+            const host = new HostPreparation(`${name}-${node.name}-host`, {
+                connection,
+                clusterToken: token,
+                // A static pod's etcd comes from its image; the host only needs the layout.
+                install: staticPod ? { method: "none" } : install,
+                dataDir: DATA_DIR,
+                configDir: CONFIG_DIR,
+                pkiDir: member.pkiDir,
+                user: staticPod ? "root" : ETCD_USER,
+                wipeDataOnDestroy: cfg.wipeDataOnDestroy,
+                ...(cfg.maxClockSkewSeconds > 0 ? { clockSkewThresholdSeconds: cfg.maxClockSkewSeconds } : {}),
+            }, { parent: this });
+            const certs = memberCerts.members[member.name];
+            services.push(new EtcdMemberService(`${name}-${node.name}`, {
+                cluster: cfg,
+                memberName: member.name,
+                clusterToken: token,
+                connection,
+                pki: {
+                    caCertPem: ca.certPem,
+                    serverCertPem: certs.server.certPem,
+                    serverKeyPem: certs.server.keyPem,
+                    peerCertPem: certs.peer.certPem,
+                    peerKeyPem: certs.peer.keyPem,
+                    adminCertPem: clientCerts.admin.certPem,
+                    adminKeyPem: clientCerts.admin.keyPem,
+                    healthcheckCertPem: clientCerts.healthcheck.certPem,
+                    healthcheckKeyPem: clientCerts.healthcheck.keyPem,
+                },
+                clientEndpoints: this.clientEndpoints,
+                ...(services.length > 0 ? { rollAfter: services[services.length - 1].roll } : {}),
+            }, { parent: this, dependsOn: [host] }));
+        }
+
+        // The gate runs on the first member; it re-runs whenever any member's roll changed, so
+        // every `up` that touched the cluster ends with proof that all members are healthy.
+        const first = shapes[0];
+        const firstConnection = toRemoteConnection(connectionOf(first.node, args.sshPrivateKey));
+        const fingerprint = pulumi.all(services.map((s) => s.fingerprint)).apply((all) => sha256(...all));
+        const gate = new command.remote.Command(`${name}-health`, {
+            connection: firstConnection,
+            create: pulumi.all([token, fingerprint]).apply(([t, f]) => asRoot(healthGateScript(first, this.clientEndpoints, `${t}/${f}`), first.node.sshUser)),
+            logging: "stderr",
+        }, { parent: this, dependsOn: services });
+
+        services.forEach((service, i) => {
+            const member = shapes[i];
+            new command.remote.Command(`${name}-${member.name}-bootstrapped`, {
+                connection: toRemoteConnection(connectionOf(member.node, args.sshPrivateKey)),
+                create: token.apply((t) => asRoot(markBootstrappedScript(member, t), member.node.sshUser)),
+                delete: asRoot(unmarkBootstrappedScript(), member.node.sshUser),
+            }, { parent: this, dependsOn: [gate, service] });
+        });
+
+        const memberList = gate.stdout.apply(parseMemberList);
+        this.clusterId = memberList.apply((l) => l.clusterId);
+        this.members = memberList.apply((l) => l.members);
+        this.caCertPem = ca.certPem;
+        this.adminCertPem = clientCerts.admin.certPem;
+        this.adminKeyPem = pulumi.secret(clientCerts.admin.keyPem);
+        this.apiserverCertPem = clientCerts.apiserver.certPem;
+        this.apiserverKeyPem = pulumi.secret(clientCerts.apiserver.keyPem);
+        this.certificateExpiry = pulumi
+            .all([ca.validityEndTime, memberCerts.validityEndTimes, clientCerts.validityEndTimes])
+            .apply(([caEnd, memberEnds, clientEnds]): Record<string, string> => ({ ca: caEnd, ...memberEnds, ...clientEnds }));
+
+        this.registerOutputs({
+            clientEndpoints: this.clientEndpoints,
+            memberNames: this.memberNames,
+            caCertPem: this.caCertPem,
+            clusterId: this.clusterId,
+            certificateExpiry: this.certificateExpiry,
+        });
+    }
+}

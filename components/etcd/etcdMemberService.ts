@@ -1,0 +1,193 @@
+// One etcd member on its host: certificates, rendered configuration, and the commands that start
+// it, roll it after a change, and stop it. The same component serves both runtimes (a systemd
+// unit for `pc-master` and `systemd`, a kubelet static pod for `static-pod`): they differ only in
+// the files written and the scripts run, which come from the pure modules next to this one.
+
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import type { ClusterConfig } from "../types";
+import { SshConnectionArgs, sshUser, toRemoteConnection } from "../remote/connection";
+import { RemoteFileArgs, RemoteFiles } from "../remote/remoteFiles";
+import { asRoot } from "../remote/shell";
+import { CERT_FILES, ETCD_GROUP, ETCD_USER } from "./constants";
+import { EtcdMember, buildMember } from "./member";
+import { STAGED_MANIFEST, markExistingScript, rollScript, runtimeOf, startScript, stopScript } from "./lifecycleScripts";
+import { renderConfigFile } from "./renderConfigFile";
+import { renderEnvFile } from "./renderEnvFile";
+import { renderEtcdctlProfile } from "./renderEtcdctlProfile";
+import { renderStaticPod } from "./renderStaticPod";
+import { renderUnit } from "./renderUnit";
+
+/** PEM material a member's host receives. Keys are secrets. */
+export interface MemberPki {
+    caCertPem: pulumi.Input<string>;
+    serverCertPem: pulumi.Input<string>;
+    serverKeyPem: pulumi.Input<string>;
+    peerCertPem: pulumi.Input<string>;
+    peerKeyPem: pulumi.Input<string>;
+    /** The operator's client certificate, used by `/etc/profile.d/etcdctl.sh` on the host. */
+    adminCertPem: pulumi.Input<string>;
+    adminKeyPem: pulumi.Input<string>;
+    /** The health-check client certificate, used by the roll and health-gate scripts. */
+    healthcheckCertPem: pulumi.Input<string>;
+    healthcheckKeyPem: pulumi.Input<string>;
+}
+
+export interface EtcdMemberServiceArgs {
+    /** The validated cluster configuration (structure: layout, nodes, versions, timings). */
+    cluster: ClusterConfig;
+    /** Which node of `cluster.nodes` this member runs on. */
+    memberName: string;
+    /** The cluster's `initial-cluster-token` (random per cluster generation, pitfalls P3). */
+    clusterToken: pulumi.Input<string>;
+    /** How to reach the host. */
+    connection: SshConnectionArgs;
+    /** Certificates and keys for the host. */
+    pki: MemberPki;
+    /** Client URLs of every member: the roll waits for all of them to be healthy first. */
+    clientEndpoints: string[];
+    /**
+     * The previous member's roll step. This member restarts only after it, so a change that
+     * needs restarts rolls through the cluster one member at a time (pitfalls P12). Defaults to
+     * none (the first member).
+     */
+    rollAfter?: pulumi.Resource;
+}
+
+/** Files of one member's configuration: what the runtime reads. */
+function configFiles(member: EtcdMember, rendered: pulumi.Output<RenderedMember>): RemoteFileArgs[] {
+    const files: RemoteFileArgs[] = [];
+    const add = (path: string | undefined, content: pulumi.Output<string>, mode: string, group = "root"): void => {
+        if (path !== undefined) files.push({ path, content, mode, owner: "root", group });
+    };
+    // Readable by etcd, writable by root only: a compromised etcd can't rewrite its own config.
+    add(member.paths.configFile, rendered.apply((r) => r.config), "0640", ETCD_GROUP);
+    add(member.paths.envFile, rendered.apply((r) => r.config), "0640", ETCD_GROUP);
+    add(member.paths.unitFile, rendered.apply((r) => r.unit), "0644");
+    if (runtimeOf(member) === "static-pod") add(STAGED_MANIFEST, rendered.apply((r) => r.config), "0600");
+    add(member.paths.etcdctlProfile, rendered.apply((r) => r.profile), "0644");
+    return files;
+}
+
+/** What one member's host runs, rendered from the member model. */
+interface RenderedMember {
+    /** etcd.conf.yml, the ETCD_* env file or the pod manifest, by layout. */
+    config: string;
+    /** The systemd unit; empty for static pods. */
+    unit: string;
+    profile: string;
+}
+
+function render(member: EtcdMember, endpoints: readonly string[]): RenderedMember {
+    switch (member.configSource) {
+        case "config-file":
+            return { config: renderConfigFile(member), unit: renderUnit(member), profile: renderEtcdctlProfile(member, endpoints) };
+        case "env-file":
+            return { config: renderEnvFile(member), unit: renderUnit(member), profile: renderEtcdctlProfile(member, endpoints) };
+        case "pod-command":
+            return { config: renderStaticPod(member), unit: "", profile: renderEtcdctlProfile(member, endpoints) };
+        default: {
+            const exhaustive: never = member.configSource;
+            throw new Error(`unknown config source ${String(exhaustive)}`);
+        }
+    }
+}
+
+function sha256(...parts: string[]): string {
+    const h = crypto.createHash("sha256");
+    for (const p of parts) h.update(p).update("\0");
+    return h.digest("hex");
+}
+
+/**
+ * Runs one etcd member. Children, in dependency order:
+ *
+ * 1. `${name}-pki`: CA certificate, server and peer certificate and key, admin and health-check
+ *    client certificates, into the layout's PKI dir (keys `0600`, owned by the user etcd runs as).
+ * 2. `${name}-config`: etcd.conf.yml / env file / staged manifest, unit and etcdctl profile.
+ * 3. `${name}-cluster-state`: after every config write, turns `initial-cluster-state` to
+ *    `existing` on a host whose cluster has bootstrapped (pitfalls P2).
+ * 4. `${name}-start`: first start, without waiting (every member starts at once); its delete
+ *    stops the member.
+ * 5. `${name}-roll`: nothing on create; on a change of configuration or CA, a restart that waits
+ *    for the whole cluster to be healthy before and for this member after.
+ *
+ * Depend on the host's `HostPreparation` through `opts.dependsOn`.
+ */
+export class EtcdMemberService extends pulumi.ComponentResource {
+    /** The last step of this member: chain the next member's `rollAfter` and the health gate on it. */
+    public readonly roll: command.remote.Command;
+    /** The first start. */
+    public readonly start: command.remote.Command;
+    /** Where the member's configuration lives on the host. */
+    public readonly configPath: string;
+    /** Hash of everything that needs a restart of this member (configuration, unit, CA). */
+    public readonly fingerprint: pulumi.Output<string>;
+
+    constructor(name: string, args: EtcdMemberServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("etcdhosts:etcd:EtcdMemberService", name, {}, opts);
+
+        // The structure (paths, runtime, owner) doesn't depend on the token; rendering does.
+        const shape = buildMember(args.cluster, args.memberName, { initialClusterState: "new", initialClusterToken: "shape-only" });
+        const loginUser = sshUser(args.connection);
+        const connection = toRemoteConnection(args.connection);
+        const owner = runtimeOf(shape) === "static-pod" ? "root" : ETCD_USER;
+        const group = runtimeOf(shape) === "static-pod" ? "root" : ETCD_GROUP;
+        const childOpts = (dependsOn: pulumi.Input<pulumi.Resource>[]): pulumi.CustomResourceOptions => ({ parent: this, dependsOn });
+
+        const token = pulumi.output(args.clusterToken);
+        // Rendered once, from plain values; the initial state is `new` here and turned to
+        // `existing` on the host once the cluster has bootstrapped (see cluster-state below).
+        const rendered = token.apply((t) =>
+            render(buildMember(args.cluster, args.memberName, { initialClusterState: "new", initialClusterToken: t }), args.clientEndpoints),
+        );
+
+        const dir = shape.pkiDir;
+        const pki = new RemoteFiles(`${name}-pki`, {
+            connection: args.connection,
+            files: [
+                { path: `${dir}/${CERT_FILES.caCert}`, content: args.pki.caCertPem, mode: "0644", owner, group },
+                { path: `${dir}/${CERT_FILES.serverCert}`, content: args.pki.serverCertPem, mode: "0644", owner, group },
+                { path: `${dir}/${CERT_FILES.serverKey}`, content: args.pki.serverKeyPem, mode: "0600", owner, group },
+                { path: `${dir}/${CERT_FILES.peerCert}`, content: args.pki.peerCertPem, mode: "0644", owner, group },
+                { path: `${dir}/${CERT_FILES.peerKey}`, content: args.pki.peerKeyPem, mode: "0600", owner, group },
+                // Client certificates are for root's tools on the host, not for etcd.
+                { path: `${dir}/${CERT_FILES.adminClientCert}`, content: args.pki.adminCertPem, mode: "0644" },
+                { path: `${dir}/${CERT_FILES.adminClientKey}`, content: args.pki.adminKeyPem, mode: "0600" },
+                { path: `${dir}/${CERT_FILES.healthcheckClientCert}`, content: args.pki.healthcheckCertPem, mode: "0644" },
+                { path: `${dir}/${CERT_FILES.healthcheckClientKey}`, content: args.pki.healthcheckKeyPem, mode: "0600" },
+            ],
+        }, { parent: this });
+
+        const files = configFiles(shape, rendered);
+        this.configPath = files[0].path;
+        const config = new RemoteFiles(`${name}-config`, { connection: args.connection, files }, { parent: this });
+
+        // Runs after every config write: the hash in the script makes a new write an update.
+        const clusterState = new command.remote.Command(`${name}-cluster-state`, {
+            connection,
+            create: pulumi.all([token, rendered]).apply(([t, r]) =>
+                asRoot(`# config ${sha256(r.config)}\n${markExistingScript(shape, t)}`, loginUser)),
+        }, childOpts([config]));
+
+        this.start = new command.remote.Command(`${name}-start`, {
+            connection,
+            create: asRoot(startScript(shape), loginUser),
+            delete: asRoot(stopScript(shape), loginUser),
+        }, { ...childOpts([pki, config, clusterState]), deleteBeforeReplace: true });
+
+        // Restart on what etcd reads only at start: its configuration and the CA (etcd does not
+        // reload the CA bundle). Leaf certificates are re-read per handshake, so renewing them
+        // needs no restart (pitfalls P9).
+        const fingerprint = pulumi.all([rendered, args.pki.caCertPem]).apply(([r, ca]) => sha256(r.config, r.unit, ca));
+        this.fingerprint = fingerprint;
+        this.roll = new command.remote.Command(`${name}-roll`, {
+            connection,
+            create: "true",
+            update: fingerprint.apply((f) => asRoot(rollScript(shape, args.clientEndpoints, f), loginUser)),
+        }, childOpts([this.start, clusterState, ...(args.rollAfter ? [args.rollAfter] : [])]));
+
+        this.registerOutputs({ configPath: this.configPath });
+    }
+}

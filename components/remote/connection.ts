@@ -1,0 +1,135 @@
+// Typed SSH connection arguments and their translation into the `connection` input of
+// `@pulumi/command`'s remote resources.
+
+import * as pulumi from "@pulumi/pulumi";
+import type * as command from "@pulumi/command";
+import { validateAccountName } from "./shell";
+
+/** The `connection` input type of `remote.Command` / `remote.CopyToRemote`. */
+export type RemoteConnection = command.types.input.remote.ConnectionArgs;
+
+/** A bastion host to reach the target through. */
+export interface SshProxyArgs {
+    /** Bastion address (IP or DNS name). */
+    host: pulumi.Input<string>;
+    /** Bastion SSH port. Defaults to `22`. */
+    port?: pulumi.Input<number>;
+    /** Bastion user. Defaults to `root`. */
+    user?: pulumi.Input<string>;
+    /** Private key for the bastion, PEM/OpenSSH text. Always wrapped as a secret. Defaults to none. */
+    privateKey?: pulumi.Input<string>;
+    /** Password for the bastion. Always wrapped as a secret. Defaults to none. */
+    password?: pulumi.Input<string>;
+    /** Expected bastion host key. Defaults to none (the provider then skips host key checks). */
+    hostKey?: pulumi.Input<string>;
+}
+
+/**
+ * How to reach one host over SSH.
+ *
+ * `user` is a plain string, not an `Input`, because scripts branch on it (root runs them
+ * directly, anyone else through `sudo -n`). Everything else is a value and may be an `Output`.
+ */
+export interface SshConnectionArgs {
+    /** Address to connect to (IP or DNS name). */
+    host: pulumi.Input<string>;
+    /** SSH port. Defaults to `22`. */
+    port?: pulumi.Input<number>;
+    /**
+     * Login user. Defaults to `root`. Any other user needs passwordless sudo (`NOPASSWD`), and
+     * no `requiretty` rule, because the provider doesn't allocate a terminal.
+     */
+    user?: string;
+    /**
+     * Private key text (PEM or OpenSSH). Always wrapped with `pulumi.secret`, so even a key read
+     * from disk with `fs.readFileSync` never lands in state in clear (pulumi-command#111).
+     * Defaults to none (then `password` or the SSH agent is used).
+     */
+    privateKey?: pulumi.Input<string>;
+    /** Passphrase of an encrypted `privateKey`. Always wrapped as a secret. Defaults to none. */
+    privateKeyPassword?: pulumi.Input<string>;
+    /** Login password. Always wrapped as a secret. Defaults to none. */
+    password?: pulumi.Input<string>;
+    /**
+     * Expected host key (`ssh-ed25519 AAAA…`). Defaults to none, in which case the provider
+     * accepts any host key: set it for production hosts.
+     */
+    hostKey?: pulumi.Input<string>;
+    /** SSH agent socket path. Defaults to the provider's behaviour (`SSH_AUTH_SOCK` if set). */
+    agentSocketPath?: pulumi.Input<string>;
+    /** Bastion to connect through. Defaults to a direct connection. */
+    proxy?: SshProxyArgs;
+    /**
+     * How many failed dials each command tolerates before it fails. Defaults to the provider's
+     * `10`. `HostPreparation`'s first, wait-for-SSH step uses its own limit.
+     */
+    dialErrorLimit?: number;
+    /** Seconds per dial attempt. Defaults to the provider's `15`. */
+    perDialTimeout?: number;
+}
+
+/** The SSH login user, with its default applied. */
+export function sshUser(connection: SshConnectionArgs): string {
+    return connection.user ?? "root";
+}
+
+/** Problems with connection arguments (empty when valid). Only plain values can be checked. */
+export function validateConnection(connection: SshConnectionArgs, field: string): string[] {
+    const problems: string[] = [];
+    if (connection === undefined || connection === null || connection.host === undefined) {
+        return [`${field}.host is required`];
+    }
+    if (typeof connection.host === "string" && connection.host.trim() === "") {
+        problems.push(`${field}.host must not be empty`);
+    }
+    if (typeof connection.port === "number" && (!Number.isInteger(connection.port) || connection.port < 1 || connection.port > 65535)) {
+        problems.push(`${field}.port must be an integer between 1 and 65535, got ${connection.port}`);
+    }
+    if (connection.user !== undefined) {
+        problems.push(...validateAccountName(connection.user, `${field}.user`));
+    }
+    if (connection.dialErrorLimit !== undefined && (!Number.isInteger(connection.dialErrorLimit) || connection.dialErrorLimit < -1)) {
+        problems.push(`${field}.dialErrorLimit must be an integer >= -1, got ${connection.dialErrorLimit}`);
+    }
+    if (connection.perDialTimeout !== undefined && (!Number.isInteger(connection.perDialTimeout) || connection.perDialTimeout < 1)) {
+        problems.push(`${field}.perDialTimeout must be a positive integer, got ${connection.perDialTimeout}`);
+    }
+    return problems;
+}
+
+/** Overrides for one resource's dialing behaviour. */
+export interface DialOverrides {
+    /** Failed dials tolerated. Defaults to the connection's value. */
+    dialErrorLimit?: number;
+    /** Seconds per dial attempt. Defaults to the connection's value. */
+    perDialTimeout?: number;
+}
+
+/**
+ * The `connection` input for `remote.Command` / `remote.CopyToRemote`. Credentials are wrapped
+ * with `pulumi.secret`; fields left undefined are omitted so the provider applies its defaults.
+ */
+export function toRemoteConnection(connection: SshConnectionArgs, overrides: DialOverrides = {}): RemoteConnection {
+    const out: RemoteConnection = { host: connection.host, user: sshUser(connection) };
+    if (connection.port !== undefined) out.port = connection.port;
+    if (connection.privateKey !== undefined) out.privateKey = pulumi.secret(connection.privateKey);
+    if (connection.privateKeyPassword !== undefined) out.privateKeyPassword = pulumi.secret(connection.privateKeyPassword);
+    if (connection.password !== undefined) out.password = pulumi.secret(connection.password);
+    if (connection.hostKey !== undefined) out.hostKey = connection.hostKey;
+    if (connection.agentSocketPath !== undefined) out.agentSocketPath = connection.agentSocketPath;
+    const dialErrorLimit = overrides.dialErrorLimit ?? connection.dialErrorLimit;
+    if (dialErrorLimit !== undefined) out.dialErrorLimit = dialErrorLimit;
+    const perDialTimeout = overrides.perDialTimeout ?? connection.perDialTimeout;
+    if (perDialTimeout !== undefined) out.perDialTimeout = perDialTimeout;
+    if (connection.proxy !== undefined) {
+        const p = connection.proxy;
+        const proxy: command.types.input.remote.ProxyConnectionArgs = { host: p.host };
+        if (p.port !== undefined) proxy.port = p.port;
+        if (p.user !== undefined) proxy.user = p.user;
+        if (p.privateKey !== undefined) proxy.privateKey = pulumi.secret(p.privateKey);
+        if (p.password !== undefined) proxy.password = pulumi.secret(p.password);
+        if (p.hostKey !== undefined) proxy.hostKey = p.hostKey;
+        out.proxy = proxy;
+    }
+    return out;
+}

@@ -1,0 +1,263 @@
+// Pure builders of the scripts that put etcd and etcdctl on a host, one per install method.
+// Every script ends by printing `etcd --version`, which `parseEtcdVersion` reads back.
+
+import { shJoin, shQuote, tempPathFor, validateAbsolutePath } from "./shell";
+
+/** Debian packages: `etcd-server` and `etcd-client` (binaries in `/usr/bin`). */
+export interface PackageInstall {
+    method: "package";
+    /**
+     * Packages to require. Defaults to `["etcd-server", "etcd-client"]`. Missing ones are
+     * installed with `apt-get install -y`, which only works with a reachable (local) mirror:
+     * without one, preinstall them.
+     *
+     * Debian's `etcd-server` enables and starts its own `etcd.service`, with data in
+     * `/var/lib/etcd/default`. Preflight accepts its ports (the listener is an `etcd` process),
+     * but a data dir of `/var/lib/etcd` that already holds `default/` is refused as not empty:
+     * stop and disable the packaged service and clear that directory when baking the image, or
+     * choose another data dir. The systemd layout's unit overrides the packaged one from
+     * `/etc/systemd/system`; the static-pod layout must keep the packaged service disabled.
+     */
+    packages?: string[];
+}
+
+/** Binaries uploaded from the machine running Pulumi. */
+export interface BinaryInstall {
+    method: "binary";
+    /**
+     * Local directory holding `etcd` and `etcdctl` (e.g. an unpacked release). Read at
+     * preview time: their sha256 decides when to upload and install again.
+     */
+    localDir: string;
+    /** Target directory on the host. Defaults to `/usr/local/bin`. */
+    installDir?: string;
+}
+
+/** A release tarball fetched by the host itself. */
+export interface TarballInstall {
+    method: "tarball";
+    /** `https://`, `http://` or `file://` URL reachable from the host (hosts have no internet: use a mirror). */
+    url: string;
+    /** Expected sha256 of the tarball, hex. Checked before extracting. */
+    sha256: string;
+    /** etcd version in the tarball, e.g. `3.5.17`; an installed `etcd` of this version is kept. */
+    version: string;
+    /** Target directory on the host. Defaults to `/usr/local/bin`. */
+    installDir?: string;
+}
+
+/** etcd already on the host, e.g. baked into the image. */
+export interface PreinstalledInstall {
+    method: "preinstalled";
+    /** Absolute path of `etcd`. */
+    etcdPath: string;
+    /** Absolute path of `etcdctl`. Defaults to `etcdctl` next to `etcdPath`. */
+    etcdctlPath?: string;
+    /** Required version, e.g. `3.5.17`. Defaults to accepting any version. */
+    version?: string;
+}
+
+/**
+ * Nothing to install or check: etcd doesn't run from host binaries. For the static-pod layout,
+ * where kubelet runs etcd from its container image. `HostPreparation` then has no install step
+ * and reports empty binary paths and version.
+ */
+export interface NoInstall {
+    method: "none";
+}
+
+/** How etcd gets onto a host. */
+export type EtcdInstall = PackageInstall | BinaryInstall | TarballInstall | PreinstalledInstall | NoInstall;
+
+export const DEFAULT_PACKAGES: readonly string[] = ["etcd-server", "etcd-client"];
+export const DEFAULT_INSTALL_DIR = "/usr/local/bin";
+/** Binaries the `binary` and `tarball` methods install. */
+export const INSTALLED_BINARIES: readonly string[] = ["etcd", "etcdctl"];
+
+/** Where `etcd` and `etcdctl` end up; empty strings for `none`. */
+export function binaryPaths(spec: EtcdInstall): { etcd: string; etcdctl: string } {
+    switch (spec.method) {
+        case "none":
+            return { etcd: "", etcdctl: "" };
+        case "package":
+            return { etcd: "/usr/bin/etcd", etcdctl: "/usr/bin/etcdctl" };
+        case "binary":
+        case "tarball": {
+            const dir = spec.installDir ?? DEFAULT_INSTALL_DIR;
+            return { etcd: `${dir}/etcd`, etcdctl: `${dir}/etcdctl` };
+        }
+        case "preinstalled":
+            return { etcd: spec.etcdPath, etcdctl: spec.etcdctlPath ?? spec.etcdPath.replace(/[^/]*$/, "etcdctl") };
+        default: {
+            const exhaustive: never = spec;
+            throw new Error(`unknown install method ${JSON.stringify(exhaustive)}`);
+        }
+    }
+}
+
+const VERSION = /^[0-9]+\.[0-9]+\.[0-9]+(-[A-Za-z0-9.]+)?$/;
+
+/** Problems with an {@link EtcdInstall} (empty when valid). Doesn't touch the filesystem. */
+export function validateEtcdInstall(spec: EtcdInstall, field: string): string[] {
+    if (spec === undefined || spec === null || typeof spec !== "object") {
+        return [`${field} is required`];
+    }
+    const problems: string[] = [];
+    switch (spec.method) {
+        case "none":
+            break;
+        case "package":
+            for (const p of spec.packages ?? DEFAULT_PACKAGES) {
+                if (!/^[a-z0-9][a-z0-9+.-]+$/.test(p)) problems.push(`${field}.packages has an invalid Debian package name ${JSON.stringify(p)}`);
+            }
+            if (spec.packages !== undefined && spec.packages.length === 0) problems.push(`${field}.packages must not be empty`);
+            break;
+        case "binary":
+            if (typeof spec.localDir !== "string" || spec.localDir === "") problems.push(`${field}.localDir is required`);
+            if (spec.installDir !== undefined) problems.push(...validateAbsolutePath(spec.installDir, `${field}.installDir`));
+            break;
+        case "tarball":
+            if (typeof spec.url !== "string" || !/^(https?|file):\/\/[^\s'"\\]+$/.test(spec.url)) {
+                problems.push(`${field}.url must be an http(s):// or file:// URL without spaces or quotes, got ${JSON.stringify(spec.url)}`);
+            }
+            if (typeof spec.sha256 !== "string" || !/^[0-9a-fA-F]{64}$/.test(spec.sha256)) {
+                problems.push(`${field}.sha256 must be 64 hex digits, got ${JSON.stringify(spec.sha256)}`);
+            }
+            if (typeof spec.version !== "string" || !VERSION.test(spec.version)) {
+                problems.push(`${field}.version must look like 3.5.17 (no leading "v"), got ${JSON.stringify(spec.version)}`);
+            }
+            if (spec.installDir !== undefined) problems.push(...validateAbsolutePath(spec.installDir, `${field}.installDir`));
+            break;
+        case "preinstalled":
+            problems.push(...validateAbsolutePath(spec.etcdPath, `${field}.etcdPath`));
+            if (spec.etcdctlPath !== undefined) problems.push(...validateAbsolutePath(spec.etcdctlPath, `${field}.etcdctlPath`));
+            if (spec.version !== undefined && !VERSION.test(spec.version)) {
+                problems.push(`${field}.version must look like 3.5.17 (no leading "v"), got ${JSON.stringify(spec.version)}`);
+            }
+            break;
+        default:
+            problems.push(`${field}.method must be one of package, binary, tarball, preinstalled, none, got ${JSON.stringify((spec as { method?: unknown }).method)}`);
+    }
+    return problems;
+}
+
+const FAIL = `fail() { printf 'etcdhosts: %s\\n' "$*" >&2; exit 1; }`;
+
+/** Shell expression printing the version an etcd binary reports, or nothing. */
+function versionOf(etcdPath: string): string {
+    return `$(${shQuote(etcdPath)} --version 2>/dev/null | sed -n 's/^etcd Version: //p')`;
+}
+
+/** `package`: require Debian packages, `apt-get install -y` only the missing ones. */
+export function packageInstallScript(packages: readonly string[] = DEFAULT_PACKAGES): string {
+    const list = packages.join(" ");
+    return [
+        "set -eu",
+        FAIL,
+        "missing=''",
+        `for p in ${list}; do`,
+        `  dpkg-query -W -f='\${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"`,
+        "done",
+        `if [ -n "$missing" ]; then`,
+        `  command -v apt-get >/dev/null 2>&1 || fail "packages$missing are missing and apt-get is not available: install them, or choose another install method"`,
+        `  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing || fail "packages$missing are missing and apt-get could not install them. These hosts have no internet access: preinstall the packages or point apt at a local mirror."`,
+        "fi",
+        "/usr/bin/etcd --version",
+    ].join("\n");
+}
+
+/** One uploaded binary to move into place. */
+export interface StagedBinary {
+    /** Where `CopyToRemote` put it. */
+    staged: string;
+    /** Final path. */
+    target: string;
+    /** sha256 of the local file, hex. */
+    sha256: string;
+}
+
+/**
+ * `binary`: move uploaded binaries into place. Each is first copied to a root-owned temp file
+ * next to its target and hashed *there*, so what gets renamed into place is exactly what was
+ * verified, whoever could touch the staging path.
+ */
+export function binaryInstallScript(binaries: readonly StagedBinary[], etcdPath: string): string {
+    const lines = [
+        "set -eu",
+        "umask 022",
+        FAIL,
+        `put() { [ -f "$1" ] || fail "staged file $1 is missing (was it cleaned up?); re-upload it with pulumi up --replace on its stage resource"; mkdir -p -- "$(dirname -- "$2")"; install -m 0755 -o root -g root "$1" "$3"; actual=$(sha256sum "$3" | cut -d ' ' -f 1); if [ "$actual" != "$4" ]; then rm -f -- "$3"; fail "sha256 mismatch for $2: expected $4, got $actual"; fi; mv -f -- "$3" "$2"; }`,
+    ];
+    for (const b of binaries) {
+        lines.push(shJoin(["put", b.staged, b.target, tempPathFor(b.target), b.sha256.toLowerCase()]));
+    }
+    lines.push(`${shQuote(etcdPath)} --version`);
+    return lines.join("\n");
+}
+
+/**
+ * `tarball`: fetch on the host with curl, verify the sha256 *before* extracting, install `etcd`
+ * and `etcdctl`. Idempotent: skipped when the installed `etcd --version` already matches.
+ */
+export function tarballInstallScript(spec: TarballInstall): string {
+    const dir = spec.installDir ?? DEFAULT_INSTALL_DIR;
+    const sha = spec.sha256.toLowerCase();
+    return [
+        "set -eu",
+        "umask 022",
+        FAIL,
+        `dir=${shQuote(dir)}`,
+        `want=${shQuote(spec.version)}`,
+        `url=${shQuote(spec.url)}`,
+        `if [ -x "$dir/etcd" ] && [ -x "$dir/etcdctl" ] && [ "${versionOf(`${dir}/etcd`)}" = "$want" ]; then`,
+        `  "$dir/etcd" --version`,
+        "  exit 0",
+        "fi",
+        `command -v curl >/dev/null 2>&1 || fail "curl is needed to fetch the etcd tarball"`,
+        "work=$(mktemp -d)",
+        `trap 'rm -rf -- "$work"' EXIT`,
+        `curl -fsSL --retry 3 --connect-timeout 10 -o "$work/etcd.tar.gz" "$url" || fail "could not download $url"`,
+        `actual=$(sha256sum "$work/etcd.tar.gz" | cut -d ' ' -f 1)`,
+        `[ "$actual" = ${sha} ] || fail "sha256 mismatch for $url: expected ${sha}, got $actual"`,
+        `tar -xzf "$work/etcd.tar.gz" -C "$work" --no-same-owner`,
+        `mkdir -p -- "$dir"`,
+        `for b in ${INSTALLED_BINARIES.join(" ")}; do`,
+        `  src=$(find "$work" -type f -name "$b" | head -n 1)`,
+        `  [ -n "$src" ] || fail "the tarball has no $b binary"`,
+        `  install -m 0755 -o root -g root "$src" "$dir/.tmp.$b"`,
+        `  mv -f -- "$dir/.tmp.$b" "$dir/$b"`,
+        "done",
+        `got=${versionOf(`${dir}/etcd`)}`,
+        `[ "$got" = "$want" ] || fail "the installed etcd reports version '$got', expected $want: does the tarball hold that version?"`,
+        `"$dir/etcd" --version`,
+    ].join("\n");
+}
+
+/** `preinstalled`: check that both binaries are there and that `etcd --version` works (and matches). */
+export function preinstalledCheckScript(spec: PreinstalledInstall): string {
+    const { etcd, etcdctl } = binaryPaths(spec);
+    const lines = [
+        "set -eu",
+        FAIL,
+        `[ -x ${shQuote(etcd)} ] || fail "etcd is not installed at ${etcd} (or not executable)"`,
+        `[ -x ${shQuote(etcdctl)} ] || fail "etcdctl is not installed at ${etcdctl} (or not executable)"`,
+        `got=${versionOf(etcd)}`,
+        `[ -n "$got" ] || fail "${etcd} --version printed no 'etcd Version:' line; is it etcd?"`,
+    ];
+    if (spec.version !== undefined) {
+        lines.push(`[ "$got" = ${shQuote(spec.version)} ] || fail "${etcd} is version $got, expected ${spec.version}"`);
+    }
+    lines.push(`${shQuote(etcd)} --version`);
+    return lines.join("\n");
+}
+
+/** Idempotent removal of installed binaries, their temp files and any staged uploads. */
+export function removeBinariesScript(paths: readonly string[]): string {
+    return ["set -eu", shJoin(["rm", "-f", "--", ...paths])].join("\n");
+}
+
+/** The version from `etcd --version` output (`etcd Version: 3.5.17`), or `""` when absent. */
+export function parseEtcdVersion(stdout: string): string {
+    const m = /^etcd Version:\s*(\S+)\s*$/m.exec(stdout ?? "");
+    return m ? m[1] : "";
+}

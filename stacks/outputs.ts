@@ -1,0 +1,53 @@
+// What every layout exports: enough to reach and operate the cluster, nothing more.
+// Private keys only as secrets; inputs are not re-exported.
+
+import * as pulumi from "@pulumi/pulumi";
+import type { EtcdCluster, MemberListEntry } from "../components/etcd/etcdCluster";
+
+export interface StackOutputs {
+    layout: string;
+    clientEndpoints: string[];
+    memberNames: string[];
+    clusterId: pulumi.Output<string>;
+    members: pulumi.Output<MemberListEntry[]>;
+    caCertPem: pulumi.Output<string>;
+    adminCertPem: pulumi.Output<string>;
+    /** Secret. */
+    adminKeyPem: pulumi.Output<string>;
+    apiserverEtcdClientCertPem: pulumi.Output<string>;
+    /** Secret. */
+    apiserverEtcdClientKeyPem: pulumi.Output<string>;
+    certificateExpiry: pulumi.Output<Record<string, string>>;
+    /** Shell lines that point etcdctl at the cluster with the admin certificate. */
+    etcdctlEnv: string;
+}
+
+/** The `etcdctl` environment for the operator's machine, with the files it names. */
+export function etcdctlEnv(endpoints: readonly string[]): string {
+    return [
+        "# Write the files once:",
+        "#   npm run pulumi -- stack output caCertPem > ca.crt",
+        "#   npm run pulumi -- stack output adminCertPem > admin.crt",
+        "#   (umask 077; npm run pulumi -- stack output --show-secrets adminKeyPem > admin.key)",
+        "export ETCDCTL_API=3",
+        `export ETCDCTL_ENDPOINTS=${endpoints.join(",")}`,
+        "export ETCDCTL_CACERT=$PWD/ca.crt ETCDCTL_CERT=$PWD/admin.crt ETCDCTL_KEY=$PWD/admin.key",
+    ].join("\n");
+}
+
+export function clusterOutputs(layout: string, cluster: EtcdCluster): StackOutputs {
+    return {
+        layout,
+        clientEndpoints: cluster.clientEndpoints,
+        memberNames: cluster.memberNames,
+        clusterId: cluster.clusterId,
+        members: cluster.members,
+        caCertPem: cluster.caCertPem,
+        adminCertPem: cluster.adminCertPem,
+        adminKeyPem: cluster.adminKeyPem,
+        apiserverEtcdClientCertPem: cluster.apiserverCertPem,
+        apiserverEtcdClientKeyPem: cluster.apiserverKeyPem,
+        certificateExpiry: cluster.certificateExpiry,
+        etcdctlEnv: etcdctlEnv(cluster.clientEndpoints),
+    };
+}

@@ -1,0 +1,68 @@
+// Shared by the unit tests: the raw configuration as index.ts would pass it, built from the real
+// Pulumi.yaml defaults (so tests also prove those defaults are valid) plus per-test overrides.
+
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { ClusterConfig, ConfigError, parseClusterConfig } from "../../components/config";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+/** Pulumi.yaml parsed. */
+export function projectFile(): { config: Record<string, Record<string, unknown>> } & Record<string, unknown> {
+    return parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
+}
+
+let defaultsCache: Record<string, unknown> | undefined;
+
+/** Every default declared in Pulumi.yaml, as Pulumi applies them. */
+export function projectDefaults(): Record<string, unknown> {
+    if (defaultsCache === undefined) {
+        const out: Record<string, unknown> = {};
+        for (const [key, decl] of Object.entries(projectFile().config)) {
+            if (decl.default !== undefined) out[key] = decl.default;
+        }
+        defaultsCache = out;
+    }
+    return { ...defaultsCache };
+}
+
+/** Three systemd nodes, as in the dev stack. */
+export const THREE_NODES = [
+    { name: "h1", address: "10.213.0.11" },
+    { name: "h2", address: "10.213.0.12" },
+    { name: "h3", address: "10.213.0.13" },
+];
+
+/** Defaults + three nodes + overrides. */
+export function rawConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    return { ...projectDefaults(), nodes: THREE_NODES, ...overrides };
+}
+
+/** Parse defaults + overrides. */
+export function parseWith(overrides: Record<string, unknown> = {}): ClusterConfig {
+    return parseClusterConfig(rawConfig(overrides));
+}
+
+/** The raw configuration of a stack file: Pulumi.yaml defaults overlaid with the stack's keys. */
+export function stackRaw(stack: string): Record<string, unknown> {
+    const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    const raw = projectDefaults();
+    for (const [key, value] of Object.entries(doc.config)) {
+        assert.ok(key.startsWith("etcdhosts:"), `stack key ${key} is not in the etcdhosts namespace`);
+        raw[key.slice("etcdhosts:".length)] = value;
+    }
+    return raw;
+}
+
+/** The problems a raw configuration is rejected with. */
+export function problemsOf(raw: unknown): readonly string[] {
+    try {
+        parseClusterConfig(raw);
+    } catch (e) {
+        if (e instanceof ConfigError) return e.problems;
+        throw e;
+    }
+    assert.fail("expected a ConfigError");
+}
