@@ -6,9 +6,10 @@
 // index.ts:
 //     const cfg = new pulumi.Config();
 //     const raw = Object.fromEntries(CONFIG_KEYS.map((k) => [k, cfg.get(k)]));
-//     const cluster = parseClusterConfig({ ...raw, caKeyPem: <whether caKeyPem is set> });
+//     const cluster = parseClusterConfig({ ...raw, caKeyPem: cfg.getSecret("caKeyPem") !== undefined });
 // Secrets never enter the ClusterConfig: `caKeyPem` is only checked for presence and
-// `sshPrivateKey` is ignored here; read both with `requireSecret`/`getSecret`.
+// `sshPrivateKey` is ignored here; index.ts reads both with getSecret(). Neither is declared in
+// Pulumi.yaml (see the comment there), so "unset" really is undefined.
 
 export type { ClusterConfig, NodeConfig } from "./types";
 import {
@@ -63,10 +64,10 @@ export const SCALAR_KEYS = {
 /** Structured keys: `nodes` (array of objects) and `extraArgs` (object). */
 export const STRUCTURED_KEYS = ["nodes", "extraArgs"] as const;
 
-/** Secret keys: read by index.ts as secrets; the parser sees at most whether they are set. */
+/** Secret keys: read by index.ts with getSecret() and left out of Pulumi.yaml; the parser sees at most whether they are set. */
 export const SECRET_KEYS = ["sshPrivateKey", "caKeyPem"] as const;
 
-/** Every non-secret key index.ts passes through (Pulumi.yaml declares exactly these plus {@link SECRET_KEYS}). */
+/** Every non-secret key index.ts passes through; Pulumi.yaml declares exactly these. */
 export const CONFIG_KEYS: readonly string[] = [...Object.keys(SCALAR_KEYS), ...STRUCTURED_KEYS];
 
 /** Keys read together by readInstall / readTls (each runs only when all of its keys are present). */

@@ -42,8 +42,13 @@ export interface MemberListEntry {
     clientURLs: string[];
 }
 
-/** etcd prints 64-bit ids as JSON numbers, which lose precision in JS: read them as text. */
+/**
+ * etcd prints 64-bit ids as JSON numbers, which lose precision in JS: read them as text. An empty
+ * text (a gate that printed nothing) is an empty list, not an exception that fails the whole
+ * program after every host was done.
+ */
 export function parseMemberList(json: string): { clusterId: string; members: MemberListEntry[] } {
+    if (json.trim() === "") return { clusterId: "", members: [] };
     const clusterId = /"cluster_id"\s*:\s*"?([0-9]+)"?/.exec(json)?.[1] ?? "";
     const quotedIds = json.replace(/"(ID|id|cluster_id|member_id)"\s*:\s*([0-9]+)/g, '"$1":"$2"');
     const parsed = JSON.parse(quotedIds) as { members?: { ID?: string; name?: string; peerURLs?: string[]; clientURLs?: string[] }[] };
@@ -125,7 +130,10 @@ export class EtcdCluster extends pulumi.ComponentResource {
     constructor(name: string, args: EtcdClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("etcdhosts:etcd:EtcdCluster", name, {}, opts);
         const cfg = args.config;
-        const install = installOf(cfg, args.env ?? process.env, this);
+        // A static pod's etcd comes from its image; the host only needs the layout. The install
+        // settings (Pulumi.yaml defaults them to "binary") are ignored then, not required.
+        const staticPod = cfg.layout === "static-pod";
+        const install: EtcdInstall = staticPod ? { method: "none" } : installOf(cfg, args.env ?? process.env, this);
         const shapes: EtcdMember[] = buildMembers(cfg, { initialClusterState: "new", initialClusterToken: "shape-only" });
         this.memberNames = shapes.map((m) => m.name);
         this.clientEndpoints = clientEndpoints(shapes);
@@ -159,12 +167,10 @@ export class EtcdCluster extends pulumi.ComponentResource {
         for (const member of shapes) {
             const node = member.node;
             const connection = connectionOf(node, args.sshPrivateKey);
-            const staticPod = cfg.layout === "static-pod";
             const host = new HostPreparation(`${name}-${node.name}-host`, {
                 connection,
                 clusterToken: token,
-                // A static pod's etcd comes from its image; the host only needs the layout.
-                install: staticPod ? { method: "none" } : install,
+                install,
                 dataDir: DATA_DIR,
                 configDir: CONFIG_DIR,
                 pkiDir: member.pkiDir,

@@ -111,7 +111,7 @@ function sha256(...parts: string[]): string {
  * 4. `${name}-start`: first start, without waiting (every member starts at once); its delete
  *    stops the member.
  * 5. `${name}-roll`: nothing on create; on a change of configuration or CA, a restart that waits
- *    for the whole cluster to be healthy before and for this member after.
+ *    for the other members to be healthy before and for this member after.
  *
  * Depend on the host's `HostPreparation` through `opts.dependsOn`.
  */
@@ -143,6 +143,10 @@ export class EtcdMemberService extends pulumi.ComponentResource {
             render(buildMember(args.cluster, args.memberName, { initialClusterState: "new", initialClusterToken: t }), args.clientEndpoints),
         );
 
+        // Children don't inherit the component's dependsOn (the host's preparation): pass it to
+        // the file writers, which everything else here waits for. Without it keys would be
+        // written before the PKI dir and the etcd user exist.
+        const fileOpts: pulumi.ComponentResourceOptions = { parent: this, ...(opts?.dependsOn !== undefined ? { dependsOn: opts.dependsOn } : {}) };
         const dir = shape.pkiDir;
         const pki = new RemoteFiles(`${name}-pki`, {
             connection: args.connection,
@@ -158,17 +162,19 @@ export class EtcdMemberService extends pulumi.ComponentResource {
                 { path: `${dir}/${CERT_FILES.healthcheckClientCert}`, content: args.pki.healthcheckCertPem, mode: "0644" },
                 { path: `${dir}/${CERT_FILES.healthcheckClientKey}`, content: args.pki.healthcheckKeyPem, mode: "0600" },
             ],
-        }, { parent: this });
+        }, fileOpts);
 
         const files = configFiles(shape, rendered);
         this.configPath = files[0].path;
-        const config = new RemoteFiles(`${name}-config`, { connection: args.connection, files }, { parent: this });
+        const config = new RemoteFiles(`${name}-config`, { connection: args.connection, files }, fileOpts);
 
-        // Runs after every config write: the hash in the script makes a new write an update.
+        // Runs after every config write: the hash in the script makes a new write an update. It
+        // covers every file of `${name}-config`, since a write of any of them (a new unit, say)
+        // rewrites them all, the config with `new` included.
         const clusterState = new command.remote.Command(`${name}-cluster-state`, {
             connection,
             create: pulumi.all([token, rendered]).apply(([t, r]) =>
-                asRoot(`# config ${sha256(r.config)}\n${markExistingScript(shape, t)}`, loginUser)),
+                asRoot(`# config ${sha256(r.config, r.unit, r.profile)}\n${markExistingScript(shape, t)}`, loginUser)),
         }, childOpts([config]));
 
         this.start = new command.remote.Command(`${name}-start`, {

@@ -7,10 +7,13 @@ import { shJoin, shQuote } from "../remote/shell";
 import { formatUrl } from "../validateAddress";
 import { CERT_FILES, CLIENT_PORT, CONFIG_DIR, METRICS_PORT, UNIT_NAME } from "./constants";
 import type { EtcdMember } from "./member";
+import { buildFlags, flagValue } from "./flags";
 import { healthEndpoints } from "./versions";
 
 /** Seconds a member may take to answer healthy after a (re)start before the step fails. */
 export const MEMBER_READY_TIMEOUT_SECONDS = 120;
+/** Seconds a roll waits for the other members to answer healthy before it refuses to restart. */
+export const ROLL_PRECHECK_TIMEOUT_SECONDS = 30;
 /** Seconds the cluster may take to form and answer healthy on every member. */
 export const CLUSTER_READY_TIMEOUT_SECONDS = 180;
 
@@ -121,18 +124,28 @@ function waitFor(check: string, timeoutSeconds: number, failure: string, onFailu
  * First start of a member. Does not wait: with `Type=notify` a start blocks until the cluster
  * has quorum, which needs the other members started too, so every member starts at once and the
  * cluster's health gate waits for all of them.
+ *
+ * A no-op for a member that already runs, in both runtimes (`systemctl start` of an active unit
+ * does nothing): the command provider re-runs this script on any change of the command's inputs,
+ * an SSH key rotation say, and on every member at once. Applying a new configuration is the
+ * roll's job, one member at a time (pitfalls P12).
  */
 export function startScript(member: EtcdMember): string {
     if (runtimeOf(member) === "systemd") {
         return ["set -eu", "systemctl daemon-reload", `systemctl enable ${UNIT_NAME}`, `systemctl start --no-block ${UNIT_NAME}`].join("\n");
     }
-    return ["set -eu", ...activateManifest(member)].join("\n");
+    return ["set -eu", `if [ ! -e ${shQuote(manifestPath(member))} ]; then`, ...activateManifest(member).map((l) => `  ${l}`), "fi"].join("\n");
+}
+
+function manifestPath(member: EtcdMember): string {
+    const manifest = member.paths.manifestFile;
+    if (manifest === undefined) throw new Error(`member "${member.name}" has no manifest path`);
+    return manifest;
 }
 
 /** Copy the staged manifest into the kubelet's directory in one rename. */
 function activateManifest(member: EtcdMember): string[] {
-    const manifest = member.paths.manifestFile;
-    if (manifest === undefined) throw new Error(`member "${member.name}" has no manifest path`);
+    const manifest = manifestPath(member);
     const tmp = `${manifest.slice(0, manifest.lastIndexOf("/") + 1)}.etcd.yaml.tmp`;
     // The kubelet ignores dot files, so the temp file is never started half-written (pitfalls P17).
     return [
@@ -142,35 +155,68 @@ function activateManifest(member: EtcdMember): string[] {
     ];
 }
 
+/** Time limits of {@link rollScript}; the defaults are the constants above. Tests shorten them. */
+export interface RollTimeouts {
+    /** How long the other members may take to answer healthy. Defaults to {@link ROLL_PRECHECK_TIMEOUT_SECONDS}. */
+    readonly precheckSeconds?: number;
+    /** How long the member may take to stop, restart and answer healthy. Defaults to {@link MEMBER_READY_TIMEOUT_SECONDS}. */
+    readonly memberSeconds?: number;
+}
+
+/** The member's own client URLs as it advertises them (after overrides). */
+function ownClientUrls(member: EtcdMember): string[] {
+    return (flagValue(buildFlags(member), "advertise-client-urls") ?? "").split(",").filter((u) => u !== "");
+}
+
 /**
  * Rolling restart of one member after its configuration or certificates changed: refuse while
- * the cluster is unhealthy (pitfalls P12), restart, then wait until the member is healthy again.
- * The components chain these member by member, so only one member is ever down.
+ * any *other* member is unhealthy (pitfalls P12), restart, then wait until the member is healthy
+ * again. The components chain these member by member, so only one member is ever down. The
+ * member itself is left out of the pre-check: restarting a member that is already down costs no
+ * quorum, and refusing would leave a member broken by its configuration unfixable (the
+ * kubelet keeps crash-looping the old manifest; a single-member cluster could never roll at all).
  *
  * @param fingerprint hash of everything that needs a restart; it is part of the script text so
  *   that a change of it is a change of this command, which then runs as an update.
  */
-export function rollScript(member: EtcdMember, endpoints: readonly string[], fingerprint: string): string {
-    const lines = [
-        `# etcdhosts restart fingerprint: ${fingerprint}`,
-        "set -eu",
-        ...waitFor(
-            clusterHealthyCheck(member, endpoints),
-            30,
-            `refusing to restart member ${member.name}: the cluster is not healthy on every member`,
-            "true",
-        ),
-    ];
+export function rollScript(member: EtcdMember, endpoints: readonly string[], fingerprint: string, timeouts: RollTimeouts = {}): string {
+    const precheckSeconds = timeouts.precheckSeconds ?? ROLL_PRECHECK_TIMEOUT_SECONDS;
+    const memberSeconds = timeouts.memberSeconds ?? MEMBER_READY_TIMEOUT_SECONDS;
+    const own = ownClientUrls(member);
+    const others = endpoints.filter((e) => !own.includes(e));
+    const lines = [`# etcdhosts restart fingerprint: ${fingerprint}`, "set -eu"];
+    if (others.length > 0) {
+        lines.push(
+            ...waitFor(
+                clusterHealthyCheck(member, others),
+                precheckSeconds,
+                `refusing to restart member ${member.name}: the other members are not all healthy`,
+                "true",
+            ),
+        );
+    }
     if (runtimeOf(member) === "systemd") {
         lines.push("systemctl daemon-reload", `systemctl restart ${UNIT_NAME}`);
     } else {
         // The kubelet recreates the pod when its manifest changes; wait until the old etcd is gone.
+        // An unchanged manifest (only the CA changed, or a retried roll) would not restart it,
+        // so that one is taken away first and put back once etcd has stopped.
+        const manifest = manifestPath(member);
         lines.push(
             "old=$(pgrep -x etcd || true)",
+            `if cmp -s ${shJoin([STAGED_MANIFEST, manifest])}; then`,
+            `  ${shJoin(["rm", "-f", manifest])}`,
+            ...waitFor(
+                "! pgrep -x etcd >/dev/null",
+                memberSeconds,
+                `the kubelet did not stop member ${member.name}`,
+                diagnostics(member),
+            ).map((l) => `  ${l}`),
+            "fi",
             ...activateManifest(member),
             ...waitFor(
                 '[ -n "$(pgrep -x etcd || true)" ] && [ "$(pgrep -x etcd || true)" != "$old" ]',
-                MEMBER_READY_TIMEOUT_SECONDS,
+                memberSeconds,
                 `the kubelet did not restart member ${member.name}`,
                 diagnostics(member),
             ),
@@ -179,8 +225,8 @@ export function rollScript(member: EtcdMember, endpoints: readonly string[], fin
     lines.push(
         ...waitFor(
             memberHealthyCheck(member),
-            MEMBER_READY_TIMEOUT_SECONDS,
-            `member ${member.name} is not healthy ${MEMBER_READY_TIMEOUT_SECONDS}s after its restart`,
+            memberSeconds,
+            `member ${member.name} is not healthy ${memberSeconds}s after its restart`,
             diagnostics(member),
         ),
     );
@@ -224,17 +270,26 @@ export function healthGateScript(member: EtcdMember, endpoints: readonly string[
     ].join("\n");
 }
 
+/** Host paths the bootstrap scripts use; the defaults are the constants. Tests point them at temp files. */
+export interface BootstrapPaths {
+    /** Defaults to {@link BOOTSTRAPPED_MARKER}. */
+    readonly marker?: string;
+    /** Defaults to {@link STAGED_MANIFEST}. */
+    readonly stagedManifest?: string;
+}
+
 /**
  * After a successful bootstrap: record it, and turn `initial-cluster-state` of the files already
  * on the host to `existing` (pitfalls P2). Files written later get the same treatment through
  * {@link markExistingScript}.
  */
-export function markBootstrappedScript(member: EtcdMember, token: string): string {
-    return ["set -eu", "umask 022", `printf '%s\\n' ${shQuote(token)} > ${shQuote(BOOTSTRAPPED_MARKER)}`, markExistingScript(member, token)].join("\n");
+export function markBootstrappedScript(member: EtcdMember, token: string, paths: BootstrapPaths = {}): string {
+    const marker = paths.marker ?? BOOTSTRAPPED_MARKER;
+    return ["set -eu", "umask 022", `printf '%s\\n' ${shQuote(token)} > ${shQuote(marker)}`, markExistingScript(member, token, paths)].join("\n");
 }
 
 /** Files of a member that carry `initial-cluster-state`, and how it is written in each. */
-function stateFiles(member: EtcdMember): { path: string; from: string; to: string }[] {
+function stateFiles(member: EtcdMember, stagedManifest: string): { path: string; from: string; to: string }[] {
     switch (member.configSource) {
         case "config-file":
             return [{ path: member.paths.configFile ?? "", from: "^initial-cluster-state: new$", to: "initial-cluster-state: existing" }];
@@ -243,7 +298,7 @@ function stateFiles(member: EtcdMember): { path: string; from: string; to: strin
         case "pod-command":
             // Only the staged copy: rewriting the live manifest would make the kubelet restart
             // every member at once. The live one turns `existing` at the member's next roll.
-            return [{ path: STAGED_MANIFEST, from: "--initial-cluster-state=new$", to: "--initial-cluster-state=existing" }];
+            return [{ path: stagedManifest, from: "--initial-cluster-state=new$", to: "--initial-cluster-state=existing" }];
         default: {
             const exhaustive: never = member.configSource;
             throw new Error(`unknown config source ${String(exhaustive)}`);
@@ -256,9 +311,12 @@ function stateFiles(member: EtcdMember): { path: string; from: string; to: strin
  * cluster token. Run after every write of those files, so Pulumi's record of the rendered
  * file stays constant (no diff on the next `up`) while the host's copy tells the truth.
  */
-export function markExistingScript(member: EtcdMember, token: string): string {
-    const edits = stateFiles(member).map((f) => `  [ ! -f ${shQuote(f.path)} ] || sed -i ${shQuote(`s/${f.from}/${f.to}/`)} ${shQuote(f.path)}`);
-    return [`if [ "$(cat ${shQuote(BOOTSTRAPPED_MARKER)} 2>/dev/null || true)" = ${shQuote(token)} ]; then`, ...edits, "fi"].join("\n");
+export function markExistingScript(member: EtcdMember, token: string, paths: BootstrapPaths = {}): string {
+    const marker = paths.marker ?? BOOTSTRAPPED_MARKER;
+    const edits = stateFiles(member, paths.stagedManifest ?? STAGED_MANIFEST).map(
+        (f) => `  [ ! -f ${shQuote(f.path)} ] || sed -i ${shQuote(`s/${f.from}/${f.to}/`)} ${shQuote(f.path)}`,
+    );
+    return [`if [ "$(cat ${shQuote(marker)} 2>/dev/null || true)" = ${shQuote(token)} ]; then`, ...edits, "fi"].join("\n");
 }
 
 /** Remove the bootstrap marker. */
