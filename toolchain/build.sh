@@ -16,7 +16,7 @@ build_component() {
   local component=$1 out=$2
   case "$component" in
     cli) bash "$TOOLCHAIN_SRC/pulumi/build.sh" "$out" ;;
-    tls | random | command) bash "$TOOLCHAIN_SRC/$component/build.sh" "$out" ;;
+    tls | random | command | kubelet | images) bash "$TOOLCHAIN_SRC/$component/build.sh" "$out" ;;
     etcd-3.6 | etcd-3.5) bash "$TOOLCHAIN_SRC/build-etcd.sh" "$TOOLCHAIN_SRC/$component" "$out" ;;
   esac
 }

@@ -15,6 +15,9 @@ component_sources() {
     cli) echo "pulumi language-nodejs" ;;
     tls | random | command) echo "$1" ;;
     etcd-3.6 | etcd-3.5) echo "$1 build-etcd.sh" ;;
+    kubelet) echo "kubelet" ;;
+    # The images embed the etcd builds, so those sources are part of their key.
+    images) echo "images etcd-3.6 etcd-3.5 build-etcd.sh" ;;
     *) echo "unknown toolchain component: $1" >&2; return 1 ;;
   esac
 }
@@ -23,7 +26,7 @@ component_sources() {
 TOOLCHAIN_GO_VERSION="${TOOLCHAIN_GO_VERSION:-$(go env GOVERSION 2>/dev/null || echo no-go)}"
 export TOOLCHAIN_GO_VERSION
 
-TOOLCHAIN_COMPONENTS="cli tls random command etcd-3.6 etcd-3.5"
+TOOLCHAIN_COMPONENTS="cli tls random command etcd-3.6 etcd-3.5 kubelet images"
 
 # A component's key: its pins, the Go version and every input file that changes the binary
 # (tests and generated schema files are left out, so editing a test never forces a rebuild;
@@ -38,7 +41,8 @@ component_key() {
     for d in $sources; do
       [ -e "$TOOLCHAIN_SRC/$d" ] || continue
       (cd "$TOOLCHAIN_SRC" && find "$d" -type f \
-        ! -name '*_test.go' ! -name 'test.sh' ! -path '*/testdata/*' \
+        ! -name '*_test.go' ! -name 'test.sh' ! -name 'README.md' ! -path '*/testdata/*' \
+        ! -name 'Pulumi.yaml' \
         ! -name 'schema.json' ! -name 'schema-embed.json' ! -name 'bridge-metadata.json' \
         -print0 | sort -z | xargs -0 -r sha256sum)
     done

@@ -1,0 +1,90 @@
+package local
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"etcdhosts.local/toolchain/command/internal/cmdoutput"
+)
+
+// defaultInterpreter is upstream's on Linux and macOS.
+var defaultInterpreter = []string{"/bin/sh", "-c"}
+
+// result is what one run of a local command produced.
+type result struct {
+	stdout, stderr string
+	assets         *map[string]*resource.Asset
+	archive        *resource.Archive
+}
+
+// runLocally runs command with in's interpreter, directory, environment and
+// stdin, then collects assetPaths/archivePaths. step ("create", "update",
+// "delete") names the command in errors. previous, when set, is passed as
+// PULUMI_COMMAND_STDOUT/STDERR.
+func runLocally(ctx context.Context, step, command string, in CommandInputs, previous *cmdoutput.Previous) (result, error) {
+	argv := defaultInterpreter
+	if in.Interpreter != nil && len(*in.Interpreter) > 0 {
+		argv = *in.Interpreter
+	}
+	argv = append(append([]string{}, argv...), command)
+
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	if in.Dir != nil {
+		cmd.Dir = *in.Dir
+	} else {
+		wd, err := os.Getwd()
+		if err != nil {
+			return result{}, err
+		}
+		cmd.Dir = wd
+	}
+	cmd.Env = os.Environ()
+	if in.Environment != nil {
+		for name, value := range *in.Environment {
+			cmd.Env = append(cmd.Env, name+"="+value)
+		}
+	}
+	if previous != nil {
+		if previous.Stdout != "" {
+			cmd.Env = append(cmd.Env, cmdoutput.PreviousStdoutEnv+"="+previous.Stdout)
+		}
+		if previous.Stderr != "" {
+			cmd.Env = append(cmd.Env, cmdoutput.PreviousStderrEnv+"="+previous.Stderr)
+		}
+	}
+	if in.Stdin != nil && *in.Stdin != "" {
+		cmd.Stdin = strings.NewReader(*in.Stdin)
+	}
+
+	logged := in.Logging.streams()
+	capture := cmdoutput.NewCapture(ctx, logged)
+	cmd.Stdout = capture.Stdout()
+	cmd.Stderr = capture.Stderr()
+	runErr := cmd.Run()
+	stdout, stderr := capture.Finish()
+	if runErr != nil {
+		return result{}, cmdoutput.Failure(step, runErr, stderr, logged)
+	}
+
+	out := result{stdout: stdout, stderr: stderr}
+	if in.AssetPaths != nil {
+		assets, err := collectAssets(cmd.Dir, *in.AssetPaths)
+		if err != nil {
+			return result{}, fmt.Errorf("assetPaths: %w", err)
+		}
+		out.assets = &assets
+	}
+	if in.ArchivePaths != nil {
+		archive, err := collectArchive(cmd.Dir, *in.ArchivePaths)
+		if err != nil {
+			return result{}, fmt.Errorf("archivePaths: %w", err)
+		}
+		out.archive = archive
+	}
+	return out, nil
+}

@@ -1,0 +1,101 @@
+package remote
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	p "github.com/pulumi/pulumi-go-provider"
+	"golang.org/x/crypto/ssh"
+
+	"etcdhosts.local/toolchain/command/internal/cmdoutput"
+)
+
+// runOnHost runs one command on the host of in.Connection in a new SSH
+// session and returns its output. step ("create", "update", "delete") names
+// the command in errors.
+func runOnHost(ctx context.Context, step, command string, in CommandInputs, previous *cmdoutput.Previous,
+) (stdout, stderr string, err error) {
+	if in.Connection == nil {
+		return "", "", fmt.Errorf("%s: connection is required", step)
+	}
+	client, err := in.Connection.dial(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	defer client.Close()
+
+	session, err := client.NewSession()
+	if err != nil {
+		return "", "", fmt.Errorf("open SSH session on %s: %w", in.Connection.address(), err)
+	}
+	defer session.Close()
+
+	if err := setEnvironment(session, in.Connection.address(), in.Environment); err != nil {
+		return "", "", err
+	}
+	if previous != nil {
+		setPreviousOutput(ctx, session, previous)
+	}
+	if in.Stdin != nil && *in.Stdin != "" {
+		session.Stdin = strings.NewReader(*in.Stdin)
+	}
+
+	logged := in.Logging.streams()
+	capture := cmdoutput.NewCapture(ctx, logged)
+	session.Stdout = capture.Stdout()
+	session.Stderr = capture.Stderr()
+
+	// A cancelled step (Ctrl-C, engine shutdown) ends the remote command too.
+	stop := context.AfterFunc(ctx, func() {
+		_ = session.Signal(ssh.SIGTERM)
+		_ = session.Close()
+	})
+	runErr := session.Run(command)
+	stop()
+
+	stdout, stderr = capture.Finish()
+	if runErr != nil {
+		return "", "", cmdoutput.Failure(step, runErr, stderr, logged)
+	}
+	return stdout, stderr, nil
+}
+
+// setEnvironment passes the `environment` input with SSH "env" requests. The
+// server decides: OpenSSH accepts only names its AcceptEnv lists, so a refusal
+// is an error that says so (upstream fails the same way). Names are sent in
+// sorted order so that which one is reported is deterministic.
+func setEnvironment(session *ssh.Session, address string, environment map[string]string) error {
+	names := make([]string, 0, len(environment))
+	for name := range environment {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := session.Setenv(name, environment[name]); err != nil {
+			return fmt.Errorf("the SSH server at %s refused environment variable %q: servers accept only "+
+				"the names their AcceptEnv setting lists; pass the value through stdin or the command text instead (%w)",
+				address, name, err)
+		}
+	}
+	return nil
+}
+
+// setPreviousOutput sets PULUMI_COMMAND_STDOUT/STDERR when there is output to
+// pass. As upstream does, a server that refuses them only earns a warning:
+// these variables are a convenience that most sshd configurations reject.
+func setPreviousOutput(ctx context.Context, session *ssh.Session, previous *cmdoutput.Previous) {
+	for _, v := range []struct{ name, value string }{
+		{cmdoutput.PreviousStdoutEnv, previous.Stdout},
+		{cmdoutput.PreviousStderrEnv, previous.Stderr},
+	} {
+		if v.value == "" {
+			continue
+		}
+		if err := session.Setenv(v.name, v.value); err != nil {
+			p.GetLogger(ctx).Warningf("The SSH server refused %s (it is not in its AcceptEnv list); "+
+				"the command runs without it.", v.name)
+		}
+	}
+}

@@ -1,0 +1,3 @@
+module etcdhosts.local/toolchain/images/pause
+
+go 1.24

@@ -1,0 +1,30 @@
+// Command pulumi-resource-random is the Pulumi resource plugin for the random package.
+package main
+
+import (
+	"context"
+	_ "embed"
+
+	"github.com/pulumi/pulumi-terraform-bridge/v3/pkg/pf/tfbridge"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
+
+	random "etcdhosts.local/toolchain/random"
+)
+
+// Both files are written by pulumi-tfgen-random at build time (see build.sh) and are not
+// committed.
+var (
+	//go:embed schema.json
+	schema []byte
+	//go:embed bridge-metadata.json
+	bridgeMetadata []byte
+)
+
+func main() {
+	info := random.Provider(bridgeMetadata)
+	pkgSchema, err := schemaWithVersion(schema, info.Version)
+	if err != nil {
+		cmdutil.ExitError(err.Error())
+	}
+	tfbridge.Main(context.Background(), "random", info, tfbridge.ProviderMetadata{PackageSchema: pkgSchema})
+}
