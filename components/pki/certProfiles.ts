@@ -2,11 +2,11 @@
 // `phases/certs/certlist.go`: one row per certificate with its subject, key usages and extended
 // key usages. Pure data plus a few pure helpers; the components in this directory only read it.
 
-/** Key usages we put into certificates (names as `@pulumi/tls` `allowedUses` spells them). */
-export type KeyUsage = "digitalSignature" | "keyEncipherment" | "certSigning" | "crlSigning";
+/** Key usages we put into certificates, spelled as `@pulumi/tls` `allowedUses` takes them (the Terraform provider validates these exact snake_case names). */
+export type KeyUsage = "digital_signature" | "key_encipherment" | "cert_signing" | "crl_signing";
 
 /** Extended key usages we put into certificates. */
-export type ExtKeyUsage = "serverAuth" | "clientAuth";
+export type ExtKeyUsage = "server_auth" | "client_auth";
 
 /**
  * Key algorithm and size of a private key.
@@ -89,7 +89,7 @@ export const CERT_PROFILES: Readonly<Record<CertProfileId, CertProfile>> = {
         baseName: "ca",
         kind: "ca",
         subject: { kind: "fixed", commonName: "etcd-ca" },
-        keyUsages: ["certSigning", "crlSigning", "digitalSignature"],
+        keyUsages: ["cert_signing", "crl_signing", "digital_signature"],
         extKeyUsages: [],
         hasSans: false,
     },
@@ -99,8 +99,8 @@ export const CERT_PROFILES: Readonly<Record<CertProfileId, CertProfile>> = {
         baseName: "server",
         kind: "member",
         subject: { kind: "memberName" },
-        keyUsages: ["digitalSignature", "keyEncipherment"],
-        extKeyUsages: ["serverAuth", "clientAuth"],
+        keyUsages: ["digital_signature", "key_encipherment"],
+        extKeyUsages: ["server_auth", "client_auth"],
         hasSans: true,
     },
     "peer": {
@@ -109,8 +109,8 @@ export const CERT_PROFILES: Readonly<Record<CertProfileId, CertProfile>> = {
         baseName: "peer",
         kind: "member",
         subject: { kind: "memberName" },
-        keyUsages: ["digitalSignature", "keyEncipherment"],
-        extKeyUsages: ["serverAuth", "clientAuth"],
+        keyUsages: ["digital_signature", "key_encipherment"],
+        extKeyUsages: ["server_auth", "client_auth"],
         hasSans: true,
     },
     "healthcheck-client": {
@@ -119,8 +119,8 @@ export const CERT_PROFILES: Readonly<Record<CertProfileId, CertProfile>> = {
         baseName: "healthcheck-client",
         kind: "client",
         subject: { kind: "fixed", commonName: "kube-etcd-healthcheck-client" },
-        keyUsages: ["digitalSignature", "keyEncipherment"],
-        extKeyUsages: ["clientAuth"],
+        keyUsages: ["digital_signature", "key_encipherment"],
+        extKeyUsages: ["client_auth"],
         hasSans: false,
     },
     "admin-client": {
@@ -129,8 +129,8 @@ export const CERT_PROFILES: Readonly<Record<CertProfileId, CertProfile>> = {
         baseName: "admin-client",
         kind: "client",
         subject: { kind: "fixed", commonName: "root" },
-        keyUsages: ["digitalSignature", "keyEncipherment"],
-        extKeyUsages: ["clientAuth"],
+        keyUsages: ["digital_signature", "key_encipherment"],
+        extKeyUsages: ["client_auth"],
         hasSans: false,
     },
     "apiserver-etcd-client": {
@@ -139,8 +139,8 @@ export const CERT_PROFILES: Readonly<Record<CertProfileId, CertProfile>> = {
         baseName: "apiserver-etcd-client",
         kind: "client",
         subject: { kind: "fixed", commonName: "kube-apiserver-etcd-client" },
-        keyUsages: ["digitalSignature", "keyEncipherment"],
-        extKeyUsages: ["clientAuth"],
+        keyUsages: ["digital_signature", "key_encipherment"],
+        extKeyUsages: ["client_auth"],
         hasSans: false,
     },
 };

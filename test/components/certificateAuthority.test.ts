@@ -40,7 +40,7 @@ test("generated CA: exactly a PrivateKey and a SelfSignedCert, ECDSA P-256, 10 y
     ]);
     assert.deepEqual(children[0].inputs, { algorithm: "ECDSA", ecdsaCurve: "P256" });
     const cert = children[1];
-    assert.deepEqual(cert.inputs.allowedUses, ["certSigning", "crlSigning", "digitalSignature"]);
+    assert.deepEqual(cert.inputs.allowedUses, ["cert_signing", "crl_signing", "digital_signature"]);
     assert.equal(cert.inputs.isCaCertificate, true);
     assert.equal(cert.inputs.validityPeriodHours, 87600);
     assert.equal(cert.inputs.earlyRenewalHours, 0);

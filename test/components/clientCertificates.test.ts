@@ -43,13 +43,13 @@ test("every client cert: clientAuth only, with digitalSignature+keyEncipherment;
     await mocks.settle();
     for (const id of CLIENT_PROFILE_IDS) {
         const cert = mocks.named(`clients-${id}-cert`);
-        assert.deepEqual(cert.inputs.allowedUses, ["digitalSignature", "keyEncipherment", "clientAuth"], id);
+        assert.deepEqual(cert.inputs.allowedUses, ["digital_signature", "key_encipherment", "client_auth"], id);
         assert.equal(cert.inputs.validityPeriodHours, 8760);
         assert.equal(cert.inputs.earlyRenewalHours, 720);
         assert.ok(cert.secretPaths.includes("caPrivateKeyPem"));
         // Leaves choose their own algorithm: ECDSA keys signed by this RSA CA.
         assert.deepEqual(mocks.named(`clients-${id}-key`).inputs, { algorithm: "ECDSA", ecdsaCurve: "P256" });
-        assert.equal(CERT_PROFILES[id].extKeyUsages.includes("serverAuth"), false);
+        assert.equal(CERT_PROFILES[id].extKeyUsages.includes("server_auth"), false);
     }
 });
 

@@ -52,7 +52,7 @@ test("every certificate: CN = member name, no O, serverAuth+clientAuth, digitalS
             const csr = mocks.named(`certs-${member}-${role}-csr`);
             assert.deepEqual(csr.inputs.subject, { commonName: member });
             const cert = mocks.named(`certs-${member}-${role}-cert`);
-            assert.deepEqual(cert.inputs.allowedUses, ["digitalSignature", "keyEncipherment", "serverAuth", "clientAuth"]);
+            assert.deepEqual(cert.inputs.allowedUses, ["digital_signature", "key_encipherment", "server_auth", "client_auth"]);
             assert.equal(cert.inputs.validityPeriodHours, 8760);
             assert.equal(cert.inputs.earlyRenewalHours, 720);
             assert.equal(cert.inputs.isCaCertificate, undefined);

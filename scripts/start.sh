@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# npm start: everything from a fresh machine to a healthy etcd cluster on the local test bed.
+# Builds the toolchain and the test-bed image if missing, boots three hosts, runs `pulumi up` on
+# the `dev` stack, then shows the endpoints, `member list` and `endpoint health` run from this
+# machine with the admin client certificate from the stack's outputs. Idempotent.
+# Runs under scripts/run.sh, which has loaded toolchain/env.sh.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+. "$ROOT/scripts/devStack.sh"
+
+step "prerequisites (Debian packages)"; bash scripts/prereqs.sh; testbed/tb prereqs
+step "toolchain"; bash toolchain/build.sh cli tls random command etcd-3.6
+. toolchain/env.sh
+step "test bed: three hosts"
+inventory=$(testbed/tb up 3)
+export ETCDHOSTS_SSH_KEY_FILE
+ETCDHOSTS_SSH_KEY_FILE=$(inventory_field "$inventory" sshPrivateKeyPath)
+
+step "pulumi up (stack dev)"
+pulumi stack select --create dev >/dev/null
+pulumi up --yes --stack dev
+
+step "the cluster"
+show_cluster

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# npm stop: `pulumi destroy` of the `dev` stack, then the test bed down. Idempotent.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+. "$ROOT/scripts/devStack.sh"
+
+inventory=$(bed_inventory)
+if pulumi stack ls --json 2>/dev/null | grep -q '"name": *"dev"'; then
+  if [ -f "$inventory" ]; then
+    step "pulumi destroy (stack dev)"
+    export ETCDHOSTS_SSH_KEY_FILE
+    ETCDHOSTS_SSH_KEY_FILE=$(inventory_field "$inventory" sshPrivateKeyPath)
+    pulumi destroy --yes --stack dev
+  else
+    # The sandbox hosts are already gone, and with them everything the stack made there.
+    step "test bed already down: forgetting the dev stack's resources"
+    pulumi stack rm --force --yes dev
+  fi
+fi
+step "test bed down"
+testbed/tb down
