@@ -25,7 +25,7 @@ import {
     tarballInstallScript,
     validateEtcdInstall,
 } from "./install";
-import { preflightScript, validateClusterToken, waitForSshScript } from "./preflight";
+import { DEBIAN_PACKAGE_DATA_DIR, preflightScript, validateClusterToken, waitForSshScript } from "./preflight";
 import { asLoginUser, asRoot, tempPathFor, validateAbsolutePath, validateAccountName } from "./shell";
 
 export { EtcdInstall } from "./install";
@@ -242,6 +242,9 @@ export class HostPreparation extends pulumi.ComponentResource {
             maxClockBehindSeconds: args.clockSkewThresholdSeconds ?? 30,
             maxClockAheadSeconds: args.clockAheadToleranceSeconds ?? 86400,
             clockResourceName,
+            // The distribution package's own localhost cluster in our data dir is taken over by
+            // the install step, not refused (see packageInstallScript).
+            ...(args.install.method === "package" ? { packageDataDir: DEBIAN_PACKAGE_DATA_DIR } : {}),
         }), sshUserName));
         const clock = new command.local.Command(clockResourceName, {
             create: "date -u +%s",
@@ -274,7 +277,7 @@ export class HostPreparation extends pulumi.ComponentResource {
         } else {
             const install = new command.remote.Command(`${name}-install`, {
                 connection,
-                create: asRoot(installScript(args.install, staged, binaries.etcd), sshUserName),
+                create: asRoot(installScript(args.install, staged, binaries.etcd, this.dataDir), sshUserName),
                 ...installDelete(args.install, staged, binaries, sshUserName),
             }, { parent: this, dependsOn: [preflight, ...stages], deleteBeforeReplace: true });
             this.etcdVersion = install.stdout.apply(parseEtcdVersion);
@@ -336,10 +339,10 @@ function hashLocalBinaries(name: string, localDir: string, parent: pulumi.Resour
     });
 }
 
-function installScript(spec: Exclude<EtcdInstall, { method: "none" }>, staged: StagedBinary[], etcdPath: string): string {
+function installScript(spec: Exclude<EtcdInstall, { method: "none" }>, staged: StagedBinary[], etcdPath: string, dataDir: string): string {
     switch (spec.method) {
         case "package":
-            return packageInstallScript(spec.packages);
+            return packageInstallScript(spec.packages, dataDir);
         case "binary":
             return binaryInstallScript(staged, etcdPath);
         case "tarball":

@@ -1,7 +1,8 @@
 // Pure builders of the scripts that put etcd and etcdctl on a host, one per install method.
 // Every script ends by printing `etcd --version`, which `parseEtcdVersion` reads back.
 
-import { shJoin, shQuote, tempPathFor, validateAbsolutePath } from "./shell";
+import { CLUSTER_MARKER_FILE, DEBIAN_PACKAGE_DATA_DIR, packageLocalClusterFunction } from "./preflight";
+import { parentDir, shJoin, shQuote, tempPathFor, validateAbsolutePath } from "./shell";
 
 /** Debian packages: `etcd-server` and `etcd-client` (binaries in `/usr/bin`). */
 export interface PackageInstall {
@@ -11,12 +12,14 @@ export interface PackageInstall {
      * installed with `apt-get install -y`, which only works with a reachable (local) mirror:
      * without one, preinstall them.
      *
-     * Debian's `etcd-server` enables and starts its own `etcd.service`, with data in
-     * `/var/lib/etcd/default`. Preflight accepts its ports (the listener is an `etcd` process),
-     * but a data dir of `/var/lib/etcd` that already holds `default/` is refused as not empty:
-     * stop and disable the packaged service and clear that directory when baking the image, or
-     * choose another data dir. The systemd layout's unit overrides the packaged one from
-     * `/etc/systemd/system`; the static-pod layout must keep the packaged service disabled.
+     * Debian's `etcd-server` enables and starts its own `etcd.service` on a real `apt install`:
+     * a one-member cluster on localhost with data in `/var/lib/etcd/default`. The install step
+     * takes over from it (see {@link packageInstallScript}): it stops and disables the packaged
+     * service and moves that localhost cluster's data aside. Preflight accepts both (ports held
+     * by an `etcd` process; `default/` holding only a localhost cluster), but still refuses a
+     * `default/` with data of any other cluster. The systemd layout's unit overrides the
+     * packaged one from `/etc/systemd/system`; the static-pod layout must keep the packaged
+     * service disabled.
      */
     packages?: string[];
 }
@@ -148,9 +151,42 @@ function versionOf(etcdPath: string): string {
     return `$(${shQuote(etcdPath)} --version 2>/dev/null | sed -n 's/^etcd Version: //p')`;
 }
 
-/** `package`: require Debian packages, `apt-get install -y` only the missing ones. */
-export function packageInstallScript(packages: readonly string[] = DEFAULT_PACKAGES): string {
+/** Our own unit, which overrides the packaged `etcd.service` by name once it exists. */
+const OWN_UNIT_FILE = "/etc/systemd/system/etcd.service";
+
+/**
+ * `package`: require Debian packages, `apt-get install -y` only the missing ones, then take over
+ * from the package's own etcd.
+ *
+ * Debian's `etcd-server` enables and starts its `etcd.service` when apt installs it (a test bed
+ * image that baked the package in may have it disabled instead; both are handled):
+ *
+ * - Until our unit exists ({@link OWN_UNIT_FILE}, same name, so it overrides the packaged one
+ *   once written), the packaged service is stopped and disabled, so it neither holds ports 2379
+ *   and 2380 nor comes back at boot. Nothing is masked: a mask of `etcd.service` would hit our
+ *   unit too. Once our unit exists this is skipped, so a re-run never stops our own member.
+ * - Its data, {@link DEBIAN_PACKAGE_DATA_DIR}, lies inside our data dir when that is
+ *   `/var/lib/etcd`. While our data dir has no cluster marker yet, it is moved aside to
+ *   `<dataDir>.package-default.<UTC time>` (kept, never wiped) if it holds only the package's
+ *   own localhost cluster (the same test preflight applies); anything else there fails the step.
+ *
+ * @param dataDir our data dir; the package's data dir is only touched when it lies directly in it.
+ */
+export function packageInstallScript(packages: readonly string[] = DEFAULT_PACKAGES, dataDir = "/var/lib/etcd"): string {
     const list = packages.join(" ");
+    const moveAside =
+        parentDir(DEBIAN_PACKAGE_DATA_DIR) === dataDir
+            ? [
+                  packageLocalClusterFunction(),
+                  `pkg_dir=${shQuote(DEBIAN_PACKAGE_DATA_DIR)}`,
+                  `if [ -e "$pkg_dir" ] && [ ! -f ${shQuote(`${dataDir}/${CLUSTER_MARKER_FILE}`)} ]; then`,
+                  `  package_local_cluster "$pkg_dir" || fail "$pkg_dir holds data of another etcd cluster than the package's own localhost one; not touching it. It is never wiped automatically: back it up, then move it aside or remove it by hand."`,
+                  `  aside=${shQuote(`${dataDir}.package-default.`)}$(date -u +%Y%m%dT%H%M%SZ)`,
+                  `  mv -- "$pkg_dir" "$aside"`,
+                  `  echo "etcdhosts: moved the etcd package's own localhost cluster from $pkg_dir to $aside (kept, never wiped)"`,
+                  "fi",
+              ]
+            : [];
     return [
         "set -eu",
         FAIL,
@@ -162,6 +198,17 @@ export function packageInstallScript(packages: readonly string[] = DEFAULT_PACKA
         `  command -v apt-get >/dev/null 2>&1 || fail "packages$missing are missing and apt-get is not available: install them, or choose another install method"`,
         `  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing || fail "packages$missing are missing and apt-get could not install them. These hosts have no internet access: preinstall the packages or point apt at a local mirror."`,
         "fi",
+        `if [ ! -e ${OWN_UNIT_FILE} ]; then`,
+        "  if systemctl is-active --quiet etcd.service; then",
+        `    systemctl stop etcd.service || fail "could not stop the etcd package's own etcd.service"`,
+        `    echo "etcdhosts: stopped the etcd package's own etcd.service"`,
+        "  fi",
+        "  if systemctl is-enabled --quiet etcd.service 2>/dev/null; then",
+        `    systemctl disable etcd.service || fail "could not disable the etcd package's own etcd.service"`,
+        `    echo "etcdhosts: disabled the etcd package's own etcd.service"`,
+        "  fi",
+        "fi",
+        ...moveAside,
         "/usr/bin/etcd --version",
     ].join("\n");
 }

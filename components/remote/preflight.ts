@@ -1,6 +1,6 @@
 // Pure builders of the read-only checks that run on a host before anything on it is touched.
 
-import { shQuote } from "./shell";
+import { parentDir, shQuote } from "./shell";
 
 /**
  * Name of the marker file in the data dir that ties it to one cluster generation. It holds the
@@ -45,6 +45,41 @@ export interface PreflightSpec {
     maxClockAheadSeconds: number;
     /** Resource name of the runner-clock stamp, named in the stale-stamp hint. */
     clockResourceName: string;
+    /**
+     * The data dir a distribution package gives its own etcd, Debian's `/var/lib/etcd/default`
+     * (install method "package", {@link DEBIAN_PACKAGE_DATA_DIR}). When it lies directly in
+     * `dataDir` and holds nothing but that package's own one-member localhost cluster, it does
+     * not make the data dir count as foreign: the install step moves it aside. Anything else in
+     * it (a peer URL off loopback, files besides `member/`) is refused like any foreign data.
+     * Defaults to none.
+     */
+    packageDataDir?: string;
+}
+
+/**
+ * Where Debian's `etcd-server` keeps the data of its own `etcd.service`: the packaged unit sets
+ * `ETCD_DATA_DIR=/var/lib/etcd/default`, and on a real `apt install` that service starts at once
+ * and bootstraps a one-member cluster there (`ETCD_NAME=%H`, peer `http://localhost:2380`).
+ */
+export const DEBIAN_PACKAGE_DATA_DIR = "/var/lib/etcd/default";
+
+/**
+ * Shell function `package_local_cluster DIR`: true when DIR is empty or holds only `member/`,
+ * and every peer URL its WAL and db record is on loopback, i.e. it is the distribution package's
+ * own localhost cluster, which no other host can ever have been part of. No peer URL found at
+ * all (a purged WAL, say) is not proof: false. Read-only.
+ */
+export function packageLocalClusterFunction(): string {
+    return [
+        "package_local_cluster() {",
+        `  [ -d "$1" ] || return 1`,
+        `  [ -z "$(ls -A "$1" | grep -v -x -F -e member)" ] || return 1`,
+        `  [ -d "$1/member" ] || return 0`,
+        `  urls=$(cat "$1"/member/wal/*.wal "$1/member/snap/db" 2>/dev/null | grep -a -o '"peerURLs":\\[[^]]*\\]' | grep -a -o '[a-z]*://[^"]*' | sort -u)`,
+        `  [ -n "$urls" ] || return 1`,
+        `  ! printf '%s\\n' "$urls" | grep -q -v -E '^https?://(localhost|127\\.[0-9.]+|\\[::1\\])(:[0-9]+)?$'`,
+        "}",
+    ].join("\n");
 }
 
 /**
@@ -56,7 +91,8 @@ export interface PreflightSpec {
  *   pitfalls P10);
  * - the host's clock is ahead by more than `maxClockAheadSeconds` (leaves would expire early);
  * - the data dir is not empty (`lost+found` doesn't count, P18) and has no marker with this
- *   cluster's token: another cluster's, or an unmarked etcd `member/` dir (P1). Never wiped;
+ *   cluster's token: another cluster's, or an unmarked etcd `member/` dir (P1). Never wiped.
+ *   With `packageDataDir`, the package's own localhost cluster in it is no reason to fail;
  * - a port is held by anything other than an `etcd` process (a re-run on a live member is fine).
  */
 export function preflightScript(spec: PreflightSpec): string {
@@ -64,9 +100,23 @@ export function preflightScript(spec: PreflightSpec): string {
     const ports = spec.ports.map(String).join(" ");
     const behind = spec.maxClockBehindSeconds;
     const ahead = spec.maxClockAheadSeconds;
+    // The distribution package's own data dir, when it lies directly in ours (see PreflightSpec).
+    const pkg = spec.packageDataDir;
+    const pkgName = pkg !== undefined && parentDir(pkg) === spec.dataDir ? pkg.slice(pkg.lastIndexOf("/") + 1) : undefined;
+    const packageDirLines =
+        pkg === undefined || pkgName === undefined
+            ? []
+            : [
+                  `    pkg_dir=${shQuote(pkg)}`,
+                  `    if [ -e "$pkg_dir" ]; then`,
+                  `      package_local_cluster "$pkg_dir" || fail "data dir $data_dir holds $pkg_dir, which is not only the etcd package's own localhost cluster (a peer URL off loopback, or more than member/): it belongs to another cluster. It is never wiped automatically: back it up, then move it aside or remove it by hand."`,
+                  `      echo "etcdhosts: $pkg_dir holds only the etcd package's own localhost cluster; the install step moves it aside (kept, never wiped)"`,
+                  `    fi`,
+              ];
     return [
         "set -eu",
         `fail() { printf 'etcdhosts preflight failed on %s: %s\\n' "$(uname -n)" "$*" >&2; exit 1; }`,
+        ...(packageDirLines.length > 0 ? [packageLocalClusterFunction()] : []),
         "",
         "# Clock: the runner's epoch seconds arrive on stdin.",
         "runner=''",
@@ -88,7 +138,8 @@ export function preflightScript(spec: PreflightSpec): string {
         `  elif [ -d "$data_dir/member" ]; then`,
         `    fail "data dir $data_dir holds etcd data (member/) but not this cluster's marker $marker: it belongs to another or an older cluster. It is never wiped automatically: back it up, then move it aside or remove it by hand."`,
         `  else`,
-        `    others=$(ls -A "$data_dir" | grep -v -x -F -e lost+found | head -n 5 | tr '\\n' ' ')`,
+        ...packageDirLines,
+        `    others=$(ls -A "$data_dir" | grep -v -x -F -e lost+found${pkgName !== undefined ? ` -e ${shQuote(pkgName)}` : ""} | head -n 5 | tr '\\n' ' ')`,
         `    [ -z "$others" ] || fail "data dir $data_dir is not empty and has no marker $marker (found: $others). Refusing to use it: empty it or choose another data dir."`,
         `  fi`,
         `fi`,

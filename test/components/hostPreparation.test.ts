@@ -21,7 +21,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { HostPreparation, HostPreparationArgs, stagingPath, validateHostPreparationArgs } from "../../components/remote/hostPreparation";
-import { preflightScript } from "../../components/remote/preflight";
+import { DEBIAN_PACKAGE_DATA_DIR, preflightScript } from "../../components/remote/preflight";
 import { accountScript, configDirsScript, dataDirScript, removeConfigDirsScript } from "../../components/remote/hostLayout";
 import { asRoot } from "../../components/remote/shell";
 import { packageInstallScript, tarballInstallScript } from "../../components/remote/install";
@@ -105,6 +105,8 @@ test("clock + preflight: runner time on stdin from a local command that re-runs 
         maxClockBehindSeconds: 30,
         maxClockAheadSeconds: 86400,
         clockResourceName: "h1-clock",
+        // The stack installs Debian's package, whose own localhost cluster preflight tolerates.
+        packageDataDir: DEBIAN_PACKAGE_DATA_DIR,
     }), "root");
     assert.equal(preflight.inputs.create, expected);
     assert.deepEqual(clock.inputs.triggers, [expected, "10.0.0.11", 22]);

@@ -9,7 +9,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { CLUSTER_MARKER_FILE, PreflightSpec, preflightScript, validateClusterToken, waitForSshScript } from "../../components/remote/preflight";
+import { CLUSTER_MARKER_FILE, DEBIAN_PACKAGE_DATA_DIR, PreflightSpec, packageLocalClusterFunction, preflightScript, validateClusterToken, waitForSshScript } from "../../components/remote/preflight";
 import {
     EtcdInstall,
     binaryInstallScript,
@@ -147,6 +147,45 @@ test("preflight runs: clock within limits passes; behind, ahead and garbage fail
     r = runSh(script, "");
     assert.equal(r.status, 1);
     assert.equal(r.stderr, `etcdhosts preflight failed on ${host}: the Pulumi runner's clock (epoch seconds) is missing on stdin\n`);
+});
+
+test("preflight runs: the etcd package's own localhost cluster is tolerated, any other data in default/ refused", { skip: !canPreflight && "missing tools" }, async () => {
+    const ports = await freePorts();
+    const stamp = `${now()}\n`;
+    const base = tempDir("pf-pkg");
+    // A data dir laid out like Debian's: <dataDir>/default/member/{wal,snap}, with the peer URLs
+    // etcd records in its WAL (JSON inside the binary entries).
+    const withPackageData = (name: string, peerUrls: string[], extra?: string): string => {
+        const dataDir = path.join(base, name);
+        fs.mkdirSync(path.join(dataDir, "default", "member", "wal"), { recursive: true });
+        fs.mkdirSync(path.join(dataDir, "default", "member", "snap"), { recursive: true });
+        const entry = JSON.stringify({ name: "h", peerURLs: peerUrls, clientURLs: ["http://localhost:2379"] });
+        fs.writeFileSync(path.join(dataDir, "default", "member", "wal", "0000000000000000-0000000000000000.wal"), Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(entry), Buffer.from([0])]));
+        if (extra !== undefined) fs.writeFileSync(path.join(dataDir, "default", extra), "x");
+        return dataDir;
+    };
+    const run = (dataDir: string) => runSh(preflightScript({ ...PREFLIGHT, dataDir, ports, packageDataDir: path.join(dataDir, "default") }), stamp);
+
+    const local = withPackageData("local", ["http://localhost:2380"]);
+    let r = run(local);
+    assert.equal(r.stderr, "");
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /holds only the etcd package's own localhost cluster; the install step moves it aside/);
+
+    const foreign = withPackageData("foreign", ["https://10.0.0.12:2380"]);
+    r = run(foreign);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /holds .*\/default, which is not only the etcd package's own localhost cluster .*never wiped automatically/);
+    assert.ok(fs.existsSync(path.join(foreign, "default", "member", "wal")), "never wiped");
+
+    r = run(withPackageData("extra", ["http://localhost:2380"], "notes.txt"));
+    assert.equal(r.status, 1, "more than member/ in default/ is not the package's own data");
+
+    // Without packageDataDir, default/ is just content that is not ours.
+    r = runSh(preflightIn(local, ports), stamp);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /is not empty and has no marker .*\(found: default \)/);
+    assert.equal(DEBIAN_PACKAGE_DATA_DIR, "/var/lib/etcd/default");
 });
 
 test("preflight runs: data dir states", { skip: !canPreflight && "missing tools" }, async () => {
@@ -323,8 +362,29 @@ test("packageInstallScript: exact text; apt-get only for missing packages, clear
         `  command -v apt-get >/dev/null 2>&1 || fail "packages$missing are missing and apt-get is not available: install them, or choose another install method"`,
         `  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing || fail "packages$missing are missing and apt-get could not install them. These hosts have no internet access: preinstall the packages or point apt at a local mirror."`,
         "fi",
+        // Takes over from the package's own etcd.service until our unit of the same name exists.
+        "if [ ! -e /etc/systemd/system/etcd.service ]; then",
+        "  if systemctl is-active --quiet etcd.service; then",
+        `    systemctl stop etcd.service || fail "could not stop the etcd package's own etcd.service"`,
+        `    echo "etcdhosts: stopped the etcd package's own etcd.service"`,
+        "  fi",
+        "  if systemctl is-enabled --quiet etcd.service 2>/dev/null; then",
+        `    systemctl disable etcd.service || fail "could not disable the etcd package's own etcd.service"`,
+        `    echo "etcdhosts: disabled the etcd package's own etcd.service"`,
+        "  fi",
+        "fi",
+        packageLocalClusterFunction(),
+        "pkg_dir=/var/lib/etcd/default",
+        `if [ -e "$pkg_dir" ] && [ ! -f /var/lib/etcd/${CLUSTER_MARKER_FILE} ]; then`,
+        `  package_local_cluster "$pkg_dir" || fail "$pkg_dir holds data of another etcd cluster than the package's own localhost one; not touching it. It is never wiped automatically: back it up, then move it aside or remove it by hand."`,
+        "  aside=/var/lib/etcd.package-default.$(date -u +%Y%m%dT%H%M%SZ)",
+        `  mv -- "$pkg_dir" "$aside"`,
+        `  echo "etcdhosts: moved the etcd package's own localhost cluster from $pkg_dir to $aside (kept, never wiped)"`,
+        "fi",
         "/usr/bin/etcd --version",
     ].join("\n"));
+    // Another data dir: the package's data is not ours to move.
+    assert.doesNotMatch(packageInstallScript(undefined, "/srv/etcd"), /pkg_dir|mv --/);
 });
 
 test("binaryInstallScript / tarballInstallScript / preinstalledCheckScript / removeBinariesScript: exact text", () => {

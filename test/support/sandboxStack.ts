@@ -9,13 +9,19 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { DestroyResult, LocalWorkspace, PreviewResult, Stack } from "@pulumi/pulumi/automation";
 import * as YAML from "yaml";
 import type { Inventory } from "./testbed";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 const SANDBOX_PASSPHRASE = "etcdhosts-sandbox-only";
 const PROJECT_ENTRIES = ["index.ts", "components", "stacks", "node_modules", "package.json", "tsconfig.json", "Pulumi.yaml"];
+/**
+ * What every sandbox stack gets unless its config says otherwise: a destroy also removes the
+ * members' data dirs (README: "The dev and sandbox stacks turn it on"), so a throwaway stack
+ * leaves nothing on the hosts.
+ */
+export const SANDBOX_DEFAULTS: StackConfig = { wipeDataOnDestroy: true };
 
 /** Project config as written in a stack file: keys without the `etcdhosts:` prefix. */
 export type StackConfig = Record<string, unknown>;
@@ -42,7 +48,7 @@ function writeStackFile(workDir: string, stackName: string, config: StackConfig)
     const previous = fs.existsSync(file) ? (YAML.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown> | null) : null;
     const doc: Record<string, unknown> = {};
     if (previous?.encryptionsalt !== undefined) doc.encryptionsalt = previous.encryptionsalt;
-    doc.config = Object.fromEntries(Object.entries(config).map(([k, v]) => [`etcdhosts:${k}`, v]));
+    doc.config = Object.fromEntries(Object.entries({ ...SANDBOX_DEFAULTS, ...config }).map(([k, v]) => [`etcdhosts:${k}`, v]));
     fs.writeFileSync(file, YAML.stringify(doc));
 }
 
@@ -52,6 +58,11 @@ function writeStackFile(workDir: string, stackName: string, config: StackConfig)
  */
 export async function sandboxStack(name: string, config: StackConfig, opts: { sshKeyFile?: string | null } = {}): Promise<SandboxStack> {
     if (!/^(e2e|bench)-/.test(name)) throw new Error(`sandbox stack names start with e2e- or bench-, got ${name}`);
+    // Without it the CLI would go for Pulumi Cloud: the sandbox state stays in the local file
+    // backend that toolchain/env.sh names.
+    if (!process.env.PULUMI_BACKEND_URL?.startsWith("file://")) {
+        throw new Error(`PULUMI_BACKEND_URL must name a file:// backend (source toolchain/env.sh), got ${JSON.stringify(process.env.PULUMI_BACKEND_URL ?? "")}`);
+    }
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `etcdhosts-${name}-`));
     for (const entry of PROJECT_ENTRIES) {
         if (entry === "Pulumi.yaml") fs.copyFileSync(path.join(REPO_ROOT, entry), path.join(workDir, entry));
@@ -71,8 +82,10 @@ export async function sandboxStack(name: string, config: StackConfig, opts: { ss
         transcript,
         setConfig: (c) => writeStackFile(workDir, name, c),
         dispose: async () => {
+            // Safe to call twice (a test's own teardown, then an `after` that runs on failure).
+            if (!fs.existsSync(workDir)) return;
             try {
-                await stack.destroy({ onOutput: (o) => transcript.push(o) });
+                await stack.destroy({ onOutput: (o) => transcript.push(o), color: "never" });
                 await ws.removeStack(name);
             } finally {
                 fs.rmSync(workDir, { recursive: true, force: true });
@@ -88,4 +101,24 @@ export async function up(s: SandboxStack): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(result.outputs)) out[k] = v.value;
     return out;
+}
+
+/** Run `preview` (e.g. `{ expectNoChanges: true }`), keeping its output in the transcript. */
+export async function preview(s: SandboxStack, opts: { expectNoChanges?: boolean } = {}): Promise<PreviewResult> {
+    const result = await s.stack.preview({ ...opts, onOutput: (o) => s.transcript.push(o), color: "never" });
+    s.transcript.push(JSON.stringify(result.changeSummary));
+    return result;
+}
+
+/** Run `destroy` and keep the stack (unlike dispose()), keeping its output in the transcript. */
+export async function destroy(s: SandboxStack): Promise<DestroyResult> {
+    const result = await s.stack.destroy({ onOutput: (o) => s.transcript.push(o), color: "never" });
+    s.transcript.push(JSON.stringify(result.summary));
+    return result;
+}
+
+/** The stack's checkpoint file in the local file backend (`PULUMI_BACKEND_URL`). */
+export function stateFile(s: SandboxStack): string {
+    const backend = process.env.PULUMI_BACKEND_URL ?? "";
+    return path.join(backend.replace(/^file:\/\//, ""), ".pulumi", "stacks", "etcdhosts", `${s.stack.name}.json`);
 }
