@@ -29,7 +29,7 @@ export function etcdctlEnv(endpoints: readonly string[]): string {
         "#   npm run pulumi -- stack output caCertPem > ca.crt",
         "#   npm run pulumi -- stack output adminCertPem > admin.crt",
         "#   (umask 077; npm run pulumi -- stack output --show-secrets adminKeyPem > admin.key)",
-        "export ETCDCTL_API=3",
+        // No ETCDCTL_API: v3 is the default from etcdctl 3.4, and 3.6 warns about the variable.
         `export ETCDCTL_ENDPOINTS=${endpoints.join(",")}`,
         "export ETCDCTL_CACERT=$PWD/ca.crt ETCDCTL_CERT=$PWD/admin.crt ETCDCTL_KEY=$PWD/admin.key",
     ].join("\n");

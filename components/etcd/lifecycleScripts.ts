@@ -8,7 +8,7 @@ import { formatUrl } from "../validateAddress";
 import { CERT_FILES, CLIENT_PORT, CONFIG_DIR, METRICS_PORT, UNIT_NAME } from "./constants";
 import type { EtcdMember } from "./member";
 import { buildFlags, flagValue } from "./flags";
-import { healthEndpoints } from "./versions";
+import { healthEndpoints, wantsEtcdctlApiEnv } from "./versions";
 
 /** Seconds a member may take to answer healthy after a (re)start before the step fails. */
 export const MEMBER_READY_TIMEOUT_SECONDS = 120;
@@ -56,7 +56,7 @@ export function loopbackClientUrl(member: EtcdMember): string {
 export function etcdctl(member: EtcdMember, endpoints: readonly string[]): string {
     const tls = healthcheckTls(member);
     return [
-        "ETCDCTL_API=3",
+        ...(wantsEtcdctlApiEnv(member.version) ? ["ETCDCTL_API=3"] : []),
         shJoin([
             member.binaries.etcdctl,
             `--endpoints=${endpoints.join(",")}`,

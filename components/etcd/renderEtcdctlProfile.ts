@@ -4,6 +4,7 @@
 
 import type { EtcdMember } from "./member";
 import { MANAGED_HEADER } from "./constants";
+import { wantsEtcdctlApiEnv } from "./versions";
 
 /** A POSIX-shell word: bare when safe, otherwise single-quoted. */
 export function shellWord(value: string): string {
@@ -18,8 +19,7 @@ export function shellWord(value: string): string {
 export function renderEtcdctlProfile(member: EtcdMember, endpoints: readonly string[]): string {
     if (endpoints.length === 0) throw new Error("renderEtcdctlProfile: no endpoints");
     const vars: [string, string][] = [
-        // v3 is already the default from etcdctl 3.4; explicit for older etcdctl on PATH.
-        ["ETCDCTL_API", "3"],
+        ...(wantsEtcdctlApiEnv(member.version) ? [["ETCDCTL_API", "3"] as [string, string]] : []),
         ["ETCDCTL_CACERT", member.adminClientTls.trustedCaFile],
         ["ETCDCTL_CERT", member.adminClientTls.certFile],
         ["ETCDCTL_KEY", member.adminClientTls.keyFile],

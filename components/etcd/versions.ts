@@ -156,6 +156,15 @@ export function atLeast(v: EtcdVersion, minor: 4 | 5 | 6, patch = 0): boolean {
     return v.minor > minor || (v.minor === minor && v.patch >= patch);
 }
 
+/**
+ * Whether an etcdctl of this version should get `ETCDCTL_API=3`. v3 is the default from 3.4, and
+ * 3.6 dropped the variable: its etcdctl warns "unrecognized environment variable ETCDCTL_API=3"
+ * on every call. Set it only where it is still read, for an older etcdctl on PATH.
+ */
+export function wantsEtcdctlApiEnv(v: EtcdVersion): boolean {
+    return !atLeast(v, 6);
+}
+
 /** Answer of {@link flagAvailability}. */
 export type FlagAvailability =
     | { readonly status: "ok"; readonly kind: FlagKind }

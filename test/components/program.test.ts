@@ -170,7 +170,6 @@ test("dev stack: the systemd cluster on h1..h3, exports, secrets", async () => {
         "#   npm run pulumi -- stack output caCertPem > ca.crt",
         "#   npm run pulumi -- stack output adminCertPem > admin.crt",
         "#   (umask 077; npm run pulumi -- stack output --show-secrets adminKeyPem > admin.key)",
-        "export ETCDCTL_API=3",
         "export ETCDCTL_ENDPOINTS=https://10.213.0.11:2379,https://10.213.0.12:2379,https://10.213.0.13:2379",
         "export ETCDCTL_CACERT=$PWD/ca.crt ETCDCTL_CERT=$PWD/admin.crt ETCDCTL_KEY=$PWD/admin.key",
     ].join("\n"));

@@ -70,7 +70,8 @@ const V6_SP_CFG = parseWith({ nodes: V6_NODES, layout: "static-pod" });
 const V6_SP = { member: buildMember(V6_SP_CFG, "v1", NEW), endpoints: clientEndpoints(buildMembers(V6_SP_CFG, NEW)) };
 
 // Repeated fragments, spelled out once.
-const SD_CTL = "ETCDCTL_API=3 /usr/local/bin/etcdctl";
+// etcdctl 3.6 warns about ETCDCTL_API; 3.4 (the Debian package) still reads it.
+const SD_CTL = "/usr/local/bin/etcdctl";
 const PCM_CTL = "ETCDCTL_API=3 /usr/bin/etcdctl";
 const ETC_TLS = "--cacert=/etc/etcd/pki/ca.crt --cert=/etc/etcd/pki/healthcheck-client.crt --key=/etc/etcd/pki/healthcheck-client.key --dial-timeout=3s --command-timeout=5s";
 const SP_CURL = "curl -sS --fail --max-time 5 --cacert /etc/kubernetes/pki/etcd/ca.crt --cert /etc/kubernetes/pki/etcd/healthcheck-client.crt --key /etc/kubernetes/pki/etcd/healthcheck-client.key";

@@ -1,6 +1,5 @@
 # Managed by Pulumi (etcdhosts). Local edits are overwritten.
 # etcdctl environment for member "master1".
-export ETCDCTL_API=3
 export ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/ca.crt
 export ETCDCTL_CERT=/etc/kubernetes/pki/etcd/admin-client.crt
 export ETCDCTL_KEY=/etc/kubernetes/pki/etcd/admin-client.key
