@@ -9,6 +9,25 @@ inventory_field() { node -e 'process.stdout.write(String(require(process.argv[1]
 # The default bed's inventory path, if it is up.
 bed_inventory() { echo "${ETCDHOSTS_TESTBED_STATE:-/var/tmp/etcdhosts-testbed}/default/inventory.json"; }
 
+# Whether the default bed is up with N hosts, all running and on the bridge.
+bed_running() {
+  testbed/tb status --json 2>/dev/null | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      const b = JSON.parse(s || "{}");
+      const ok = b.up && b.hosts.length === Number(process.argv[1]) && b.hosts.every((h) => h.state === "running" && h.link === "up");
+      process.exit(ok ? 0 : 1);
+    });' "$1"
+}
+
+# Whether the dev stack exists and holds any resource.
+dev_stack_has_resources() {
+  pulumi stack ls --json 2>/dev/null | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      const dev = JSON.parse(s || "[]").find((x) => x.name === "dev");
+      process.exit(dev && (dev.resourceCount ?? 0) > 0 ? 0 : 1);
+    });'
+}
+
 # Endpoints, member list and health, with the admin certificate written to a private temp dir.
 show_cluster() {
   local dir endpoints etcdctl

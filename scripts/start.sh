@@ -13,7 +13,19 @@ step "prerequisites (Debian packages)"; bash scripts/prereqs.sh; testbed/tb prer
 step "toolchain"; bash toolchain/build.sh cli tls random command etcd-3.6
 . toolchain/env.sh
 step "test bed: three hosts"
-inventory=$(testbed/tb up 3)
+if bed_running 3; then
+  # A second `npm start`: the hosts hold the cluster; `up` below changes nothing.
+  inventory=$(bed_inventory)
+  echo "reusing the running test bed ($inventory)" >&2
+else
+  inventory=$(testbed/tb up 3)
+  # Fresh hosts: whatever the dev stack's state says was made on the old ones is gone with them.
+  # Forget it (keeping Pulumi.dev.yaml), or `up` would find nothing to do on empty hosts.
+  if dev_stack_has_resources; then
+    step "fresh hosts: forgetting the dev stack's resources on the old ones"
+    pulumi stack rm --force --yes --preserve-config dev >/dev/null
+  fi
+fi
 export ETCDHOSTS_SSH_KEY_FILE
 ETCDHOSTS_SSH_KEY_FILE=$(inventory_field "$inventory" sshPrivateKeyPath)
 
