@@ -9,6 +9,11 @@ inventory_field() { node -e 'process.stdout.write(String(require(process.argv[1]
 # The default bed's inventory path, if it is up.
 bed_inventory() { echo "${ETCDHOSTS_TESTBED_STATE:-/var/tmp/etcdhosts-testbed}/default/inventory.json"; }
 
+# Removes a lock on the dev stack left by a pulumi that died (killed, rebooted machine).
+remove_dead_dev_locks() {
+  TS_NODE_TRANSPILE_ONLY=true node --require ts-node/register "$ROOT/scripts/lib/deadLocks.ts" dev
+}
+
 # Whether the default bed is up with N hosts, all running and on the bridge.
 bed_running() {
   testbed/tb status --json 2>/dev/null | node -e '

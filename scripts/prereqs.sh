@@ -4,8 +4,9 @@
 #   debootstrap, systemd-container, iproute2: the test bed of systemd-nspawn hosts
 #   openssh-client: ssh to the test hosts; openssh-server: sshd for the command plugin's tests
 #   (started by the tests on loopback only, never as a service)
+#   jq, openssl: the benchmark's floor scripts (bench/*.sh) read the bed's inventory, make certificates
 set -euo pipefail
-packages=(debootstrap systemd-container iproute2 openssh-client openssh-server util-linux curl ca-certificates)
+packages=(debootstrap systemd-container iproute2 openssh-client openssh-server util-linux curl ca-certificates jq openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -8,6 +8,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 . "$ROOT/scripts/devStack.sh"
+remove_dead_dev_locks
 
 step "prerequisites (Debian packages)"; bash scripts/prereqs.sh; testbed/tb prereqs
 step "toolchain"; bash toolchain/build.sh cli tls random command etcd-3.6

@@ -4,6 +4,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 . "$ROOT/scripts/devStack.sh"
+remove_dead_dev_locks
 
 inventory=$(bed_inventory)
 if pulumi stack ls --json 2>/dev/null | grep -q '"name": *"dev"'; then

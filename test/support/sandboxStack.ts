@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { DestroyResult, LocalWorkspace, PreviewResult, Stack } from "@pulumi/pulumi/automation";
 import * as YAML from "yaml";
 import type { Inventory } from "./testbed";
+import { removeDeadLocks } from "../../scripts/lib/deadLocks";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 const SANDBOX_PASSPHRASE = "etcdhosts-sandbox-only";
@@ -71,7 +72,9 @@ export async function sandboxStack(name: string, config: StackConfig, opts: { ss
     const envVars: Record<string, string> = { PULUMI_CONFIG_PASSPHRASE: SANDBOX_PASSPHRASE };
     if (opts.sshKeyFile) envVars.ETCDHOSTS_SSH_KEY_FILE = opts.sshKeyFile;
     const ws = await LocalWorkspace.create({ workDir, envVars });
-    // A leftover of an interrupted run with the same name must not leak into this one.
+    // A leftover of an interrupted run with the same name must not leak into this one: neither
+    // its state nor the lock its dead CLI left behind ("the stack is currently locked").
+    removeDeadLocks(name);
     await ws.removeStack(name, { force: true }).catch(() => undefined);
     writeStackFile(workDir, name, config);
     const stack = await Stack.create(name, ws);
