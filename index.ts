@@ -20,7 +20,16 @@ function sshPrivateKey(cfg: pulumi.Config): pulumi.Output<string> {
     if (configured !== undefined) return configured;
     // The local test bed's sandbox key, named by `npm start` and the tests; read as a secret.
     const file = process.env.ETCDHOSTS_SSH_KEY_FILE;
-    if (file) return pulumi.secret(fs.readFileSync(file, "utf8"));
+    if (file) {
+        let key: string;
+        try {
+            key = fs.readFileSync(file, "utf8");
+        } catch (e) {
+            const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+            throw new pulumi.RunError(`invalid etcdhosts configuration:\n  - sshPrivateKey: not set, and ETCDHOSTS_SSH_KEY_FILE names ${file}, which cannot be read (${why})`);
+        }
+        return pulumi.secret(key);
+    }
     throw new pulumi.RunError("invalid etcdhosts configuration:\n  - sshPrivateKey: required; set it with `pulumi config set --secret sshPrivateKey < <key file>`");
 }
 

@@ -3,6 +3,8 @@
 // turns `initial-cluster-state` to `existing` once the cluster has formed.
 
 import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as random from "@pulumi/random";
@@ -13,6 +15,7 @@ import { MemberCertificates } from "../pki/memberCertificates";
 import { memberSans } from "../pki/sans";
 import { SshConnectionArgs, toRemoteConnection } from "../remote/connection";
 import { EtcdInstall, HostPreparation } from "../remote/hostPreparation";
+import { INSTALLED_BINARIES } from "../remote/install";
 import { asRoot } from "../remote/shell";
 import { CONFIG_DIR, DATA_DIR, ETCD_USER, binaryDirEnvVar } from "./constants";
 import { EtcdMemberService } from "./etcdMemberService";
@@ -71,8 +74,19 @@ function installOf(cfg: ClusterConfig, env: Record<string, string | undefined>, 
         case "binary": {
             const variable = binaryDirEnvVar(cfg.etcd.version.series);
             const localDir = install.binaryDir ?? env[variable];
+            // Errors of the operator's input: the message names the field, without a stack trace.
             if (localDir === undefined || localDir === "") {
-                throw new pulumi.ResourceError(`etcdBinaryDir: empty, and ${variable} is not set either: name a local directory holding etcd and etcdctl ${cfg.etcd.version.full}`, parent);
+                throw new pulumi.ResourceError(`etcdBinaryDir: empty, and ${variable} is not set either: name a local directory holding etcd and etcdctl ${cfg.etcd.version.full}`, parent, true);
+            }
+            // Checked here too (HostPreparation reads the files), so the message names the config key.
+            const unreadable = INSTALLED_BINARIES.filter((b) => !isReadableFile(path.resolve(localDir, b)));
+            if (unreadable.length > 0) {
+                const where = install.binaryDir !== undefined ? `${localDir}` : `empty, and ${variable} names ${localDir}, which`;
+                throw new pulumi.ResourceError(
+                    `etcdBinaryDir: ${where} has no readable ${unreadable.join(" or ")}: name a local directory holding etcd and etcdctl ${cfg.etcd.version.full}`,
+                    parent,
+                    true,
+                );
             }
             return { method: "binary", localDir };
         }
@@ -84,6 +98,15 @@ function installOf(cfg: ClusterConfig, env: Record<string, string | undefined>, 
             const exhaustive: never = install;
             throw new Error(`unknown install method ${JSON.stringify(exhaustive)}`);
         }
+    }
+}
+
+function isReadableFile(file: string): boolean {
+    try {
+        fs.accessSync(file, fs.constants.R_OK);
+        return fs.statSync(file).isFile();
+    } catch {
+        return false;
     }
 }
 

@@ -321,6 +321,27 @@ test("binary install without etcdBinaryDir and without ETCDHOSTS_ETCD_DIR_3_6 fa
     new EtcdCluster("explicit", { config: cfg, sshPrivateKey: SSH_KEY, env: {} });
 });
 
+test("binary install from a directory without etcd or etcdctl fails naming etcdBinaryDir, without a stack trace", () => {
+    const missing = path.join(os.tmpdir(), `etcdhosts-no-such-dir-${process.pid}`);
+    assert.throws(
+        () => new EtcdCluster("missingbin", { config: parseWith({ etcdBinaryDir: missing }), sshPrivateKey: SSH_KEY, env: {} }),
+        (e: unknown) =>
+            e instanceof pulumi.ResourceError &&
+            e.hideStack === true &&
+            e.message === `etcdBinaryDir: ${missing} has no readable etcd or etcdctl: name a local directory holding etcd and etcdctl 3.6.16`,
+    );
+    // Resolved from the environment: the message says where the directory came from.
+    const half = fs.mkdtempSync(path.join(os.tmpdir(), "etcdhosts-halfbin-"));
+    try {
+        fs.writeFileSync(path.join(half, "etcd"), "#!/bin/sh\n", { mode: 0o755 });
+        assert.throws(() => new EtcdCluster("halfbin", { config: SD_CFG, sshPrivateKey: SSH_KEY, env: { ETCDHOSTS_ETCD_DIR_3_6: half } }), {
+            message: `etcdBinaryDir: empty, and ETCDHOSTS_ETCD_DIR_3_6 names ${half}, which has no readable etcdctl: name a local directory holding etcd and etcdctl 3.6.16`,
+        });
+    } finally {
+        fs.rmSync(half, { recursive: true, force: true });
+    }
+});
+
 test("adding a node (3 → 4) renames and re-parents no existing child", async () => {
     const nodes = [
         { name: "h1", address: "10.213.0.11" },

@@ -104,6 +104,23 @@ test("missing sshPrivateKey (and no ETCDHOSTS_SSH_KEY_FILE): one error naming ss
     assert.equal(mocks.resources.length, 0);
 });
 
+test("an unreadable ETCDHOSTS_SSH_KEY_FILE: one error naming sshPrivateKey and the file, nothing registered", async () => {
+    const keyFile = path.join(tempDir("nokey"), "id_missing");
+    process.env.ETCDHOSTS_SSH_KEY_FILE = keyFile;
+    try {
+        const run = runProgram(DEV);
+        await mocks.settle();
+        assert.ok(run.error instanceof pulumi.RunError, String(run.error));
+        assert.equal(
+            (run.error as Error).message,
+            `invalid etcdhosts configuration:\n  - sshPrivateKey: not set, and ETCDHOSTS_SSH_KEY_FILE names ${keyFile}, which cannot be read (ENOENT)`,
+        );
+        assert.equal(mocks.resources.length, 0);
+    } finally {
+        delete process.env.ETCDHOSTS_SSH_KEY_FILE;
+    }
+});
+
 test("invalid configuration (duplicate node name): one error naming the field, before any resource", async () => {
     const nodes = [
         { name: "h1", address: "10.213.0.11" },
