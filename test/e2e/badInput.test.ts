@@ -6,15 +6,14 @@
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import type { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { Inventory, downBed, execHost, registerBedTeardown, sshHost, upBed } from "../support/testbed";
+import { Inventory, downBed, execHost, sshHost } from "../support/testbed";
+import { bootBed, secs, systemdConfig } from "../support/e2e";
 import { SandboxStack, StackConfig, preview, sandboxStack } from "../support/sandboxStack";
 
 const BED = "e2ebad";
 const skip = process.getuid?.() === 0 ? false : "needs root (the test bed uses network namespaces, mounts, cgroups)";
 /** Previews run this many at a time, one stack each: every preview starts a CLI and a Node program. */
 const WORKERS = 2;
-
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 interface BadCase {
   name: string;
@@ -142,15 +141,7 @@ describe("invalid configurations fail at preview, naming the field, touching no 
   let sshdLinesBefore = -1;
 
   function valid(overrides: StackConfig = {}): StackConfig {
-    return {
-      layout: "systemd",
-      sshUser: "root",
-      etcdVersion: "3.6.16",
-      installMethod: "binary",
-      etcdBinaryDir: "",
-      nodes: [{ name: "h1", address: inv.hosts[0].address }],
-      ...overrides,
-    };
+    return systemdConfig([{ name: "h1", address: inv.hosts[0].address }], overrides);
   }
 
   /**
@@ -185,10 +176,7 @@ describe("invalid configurations fail at preview, naming the field, touching no 
   }
 
   before(async () => {
-    unregister = registerBedTeardown(BED);
-    const t0 = Date.now();
-    inv = await upBed({ hosts: 1, bed: BED });
-    console.log(`# bed ${BED} up in ${secs(Date.now() - t0)}`);
+    ({ inv, unregister } = await bootBed(BED, 1));
     // The key reaches the program only through each stack's own environment (see the key cases).
     delete process.env.ETCDHOSTS_SSH_KEY_FILE;
     for (let i = 0; i < WORKERS; i++) stacks.push(await sandboxStack(`e2e-bad-input-${i}`, valid(), { sshKeyFile: inv.sshPrivateKeyPath }));

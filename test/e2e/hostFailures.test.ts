@@ -7,7 +7,8 @@
 //   source toolchain/env.sh && TS_NODE_TRANSPILE_ONLY=true node --require ts-node/register --test test/e2e/hostFailures.test.ts
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { Inventory, InventoryHost, bedStatus, cutHost, downBed, healHost, registerBedTeardown, sshHost, upBed } from "../support/testbed";
+import { Inventory, InventoryHost, bedStatus, cutHost, downBed, healHost } from "../support/testbed";
+import { bootBed, failingUp, hostOk, secs, systemdConfig } from "../support/e2e";
 import { SandboxStack, StackConfig, bedNodes, sandboxStack, up } from "../support/sandboxStack";
 import { EtcdClient } from "../support/etcdClient";
 
@@ -26,25 +27,11 @@ const skip = process.getuid?.() === 0 ? false : "needs root (the test bed uses n
  */
 const UNREACHABLE_UP_BOUND_MS = 5 * 60_000;
 
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
 function config(inv: Inventory, nodes: StackConfig[] = bedNodes(inv)): StackConfig {
-  return {
-    layout: "systemd",
-    sshUser: "root",
-    etcdVersion: "3.6.16",
-    installMethod: "binary",
-    etcdBinaryDir: "",
-    wipeDataOnDestroy: true,
-    nodes,
-  };
+  return systemdConfig(nodes);
 }
 
-async function ok(host: InventoryHost, command: string): Promise<string> {
-  const r = await sshHost(host, command, { bed: BED, timeoutMs: 120_000 });
-  assert.equal(r.code, 0, `${host.name}: ${command}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  return r.stdout.trim();
-}
+const ok = (host: InventoryHost, command: string): Promise<string> => hostOk(BED, host, command);
 
 describe("host failures: an unreachable host, another cluster's data", { skip, timeout: 60 * 60_000 }, () => {
   let inv: Inventory;
@@ -54,10 +41,7 @@ describe("host failures: an unreachable host, another cluster's data", { skip, t
   let unregister: () => void = () => undefined;
 
   before(async () => {
-    unregister = registerBedTeardown(BED);
-    const t0 = Date.now();
-    inv = await upBed({ hosts: 3, bed: BED });
-    console.log(`# bed ${BED} up in ${secs(Date.now() - t0)}`);
+    ({ inv, unregister } = await bootBed(BED, 3));
     s = await sandboxStack(STACK, config(inv), { sshKeyFile: inv.sshPrivateKeyPath });
   });
 
@@ -99,12 +83,7 @@ describe("host failures: an unreachable host, another cluster's data", { skip, t
     assert.equal((await bedStatus(BED)).hosts.find((h) => h.name === h3.name)?.link, "cut");
 
     const t0 = Date.now();
-    let upError: Error | undefined;
-    try {
-      await up(stack);
-    } catch (e) {
-      upError = e as Error;
-    }
+    const upError = await failingUp(stack);
     const elapsed = Date.now() - t0;
     console.log(`# up with ${h3.name} (${h3.address}) unreachable failed after ${secs(elapsed)} (bound ${secs(UNREACHABLE_UP_BOUND_MS)})`);
     t.diagnostic(`up with ${h3.name} unreachable failed after ${secs(elapsed)}`);
@@ -142,12 +121,7 @@ describe("host failures: an unreachable host, another cluster's data", { skip, t
 
     other = await sandboxStack(OTHER_STACK, config(inv, [{ name: h2.name, address: h2.address }]), { sshKeyFile: inv.sshPrivateKeyPath });
     const t0 = Date.now();
-    let upError: Error | undefined;
-    try {
-      await up(other);
-    } catch (e) {
-      upError = e as Error;
-    }
+    const upError = await failingUp(other);
     t.diagnostic(`up of the other cluster failed after ${secs(Date.now() - t0)}`);
     assert.ok(upError !== undefined, "up of another cluster succeeded on a host holding the first cluster's data");
     const message = upError.message;

@@ -6,7 +6,8 @@
 //   source toolchain/env.sh && TS_NODE_TRANSPILE_ONLY=true node --require ts-node/register --test test/e2e/pcMaster.test.ts
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { Inventory, InventoryHost, downBed, registerBedTeardown, sshHost, upBed } from "../support/testbed";
+import { Inventory, InventoryHost, downBed } from "../support/testbed";
+import { bootBed, hostOk, secs } from "../support/e2e";
 import { SandboxStack, StackConfig, destroy, sandboxStack, up } from "../support/sandboxStack";
 import { EtcdClient, run } from "../support/etcdClient";
 
@@ -21,8 +22,6 @@ const UNIT_FILE = "/etc/systemd/system/etcd.service";
 // The seed's intended tuning for slow schedulers (its literal 50000/50000 is rejected by etcd).
 const HEARTBEAT_MS = 5000;
 const ELECTION_MS = 50000;
-
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Like Pulumi.pc-master.yaml, pointed at the bed's host. */
 function config(host: InventoryHost, overrides: StackConfig = {}): StackConfig {
@@ -53,18 +52,11 @@ describe("pc-master layout with Debian's etcd 3.4 package", { skip, timeout: 40 
   /** A value only the packaged localhost cluster holds, to find it again in the moved-aside data. */
   const packageMarker = `pkg-${process.pid}-${Date.now()}`;
 
-  async function ok(command: string): Promise<string> {
-    const r = await sshHost(host, command, { bed: BED, timeoutMs: 120_000 });
-    assert.equal(r.code, 0, `${host.name}: ${command}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-    return r.stdout.trim();
-  }
+  const ok = (command: string): Promise<string> => hostOk(BED, host, command);
 
   before(async () => {
-    unregister = registerBedTeardown(BED);
-    const t0 = Date.now();
-    inv = await upBed({ hosts: 1, bed: BED });
+    ({ inv, unregister } = await bootBed(BED, 1));
     host = inv.hosts[0];
-    console.log(`# bed ${BED} up in ${secs(Date.now() - t0)}`);
     s = await sandboxStack(STACK, config(host), { sshKeyFile: inv.sshPrivateKeyPath });
   });
 

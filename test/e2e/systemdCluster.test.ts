@@ -8,7 +8,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Inventory, InventoryHost, downBed, registerBedTeardown, sshHost, upBed } from "../support/testbed";
+import { Inventory, InventoryHost, downBed } from "../support/testbed";
+import { bootBed, hostOk, secs, systemdConfig } from "../support/e2e";
 import { SandboxStack, StackConfig, bedNodes, destroy, preview, sandboxStack, stateFile, up } from "../support/sandboxStack";
 import { EtcdClient, run } from "../support/etcdClient";
 
@@ -23,29 +24,11 @@ const CONFIG_FILE = "/etc/etcd/etcd.conf.yml";
 const PKI = "/etc/etcd/pki";
 const DATA = "/var/lib/etcd";
 
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
 function config(inv: Inventory, overrides: StackConfig = {}): StackConfig {
-  return {
-    layout: "systemd",
-    sshUser: "root",
-    etcdVersion: "3.6.16",
-    installMethod: "binary",
-    // Empty: the binary install takes the toolchain's build from ETCDHOSTS_ETCD_DIR_3_6.
-    etcdBinaryDir: "",
-    wipeDataOnDestroy: true,
-    heartbeatIntervalMs: 100,
-    electionTimeoutMs: 1000,
-    nodes: bedNodes(inv),
-    ...overrides,
-  };
+  return systemdConfig(bedNodes(inv), { heartbeatIntervalMs: 100, electionTimeoutMs: 1000, ...overrides });
 }
 
-async function ok(host: InventoryHost, command: string): Promise<string> {
-  const r = await sshHost(host, command, { bed: BED, timeoutMs: 60_000 });
-  assert.equal(r.code, 0, `${host.name}: ${command}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  return r.stdout.trim();
-}
+const ok = (host: InventoryHost, command: string): Promise<string> => hostOk(BED, host, command);
 
 /** Runs a check on every host at once (SSH round trips are slow on a loaded runner). */
 async function eachHost<T>(inv: Inventory, check: (h: InventoryHost) => Promise<T>): Promise<T[]> {
@@ -115,10 +98,7 @@ describe("three-node systemd layout", { skip, timeout: 60 * 60_000 }, () => {
   let tmp: string | undefined;
 
   before(async () => {
-    unregister = registerBedTeardown(BED);
-    const t0 = Date.now();
-    inv = await upBed({ hosts: 3, bed: BED });
-    console.log(`# bed ${BED} up in ${secs(Date.now() - t0)}`);
+    ({ inv, unregister } = await bootBed(BED, 3));
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "etcdhosts-e2esys-"));
     s = await sandboxStack(STACK, config(inv), { sshKeyFile: inv.sshPrivateKeyPath });
   });

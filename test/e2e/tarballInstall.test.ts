@@ -10,7 +10,8 @@ import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Inventory, InventoryHost, downBed, registerBedTeardown, sshHost, upBed } from "../support/testbed";
+import { Inventory, InventoryHost, downBed } from "../support/testbed";
+import { bootBed, failingUp, hostOk, secs } from "../support/e2e";
 import { SandboxStack, StackConfig, bedNodes, sandboxStack, up } from "../support/sandboxStack";
 import { EtcdClient, run, toolchainEtcdctl } from "../support/etcdClient";
 import { FileServer, ReleaseTarball, buildReleaseTarball, serveFiles } from "../support/tarballServer";
@@ -19,8 +20,6 @@ const BED = "e2etar";
 const STACK = "e2e-tarball-install";
 const VERSION = "3.6.16";
 const skip = process.getuid?.() === 0 ? false : "needs root (the test bed uses network namespaces, mounts, cgroups)";
-
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 describe("tarball install of a three-node systemd cluster", { skip, timeout: 45 * 60_000 }, () => {
   let inv: Inventory;
@@ -43,17 +42,10 @@ describe("tarball install of a three-node systemd cluster", { skip, timeout: 45 
     };
   }
 
-  async function ok(host: InventoryHost, command: string): Promise<string> {
-    const r = await sshHost(host, command, { bed: BED, timeoutMs: 120_000 });
-    assert.equal(r.code, 0, `${host.name}: ${command}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-    return r.stdout.trim();
-  }
+  const ok = (host: InventoryHost, command: string): Promise<string> => hostOk(BED, host, command);
 
   before(async () => {
-    unregister = registerBedTeardown(BED);
-    const t0 = Date.now();
-    inv = await upBed({ hosts: 3, bed: BED });
-    console.log(`# bed ${BED} up in ${secs(Date.now() - t0)}`);
+    ({ inv, unregister } = await bootBed(BED, 3));
     tarball = buildReleaseTarball(path.dirname(toolchainEtcdctl()), VERSION);
     // On the bed's bridge address only: the hosts reach it, nothing else does.
     server = await serveFiles(inv.runnerAddress, { [tarball.name]: tarball.file });
@@ -104,12 +96,7 @@ describe("tarball install of a three-node systemd cluster", { skip, timeout: 45 
     const before = srv.requests.length;
 
     const t0 = Date.now();
-    let upError: Error | undefined;
-    try {
-      await up(stack);
-    } catch (e) {
-      upError = e as Error;
-    }
+    const upError = await failingUp(stack);
     t.diagnostic(`pulumi up (wrong sha256) failed after ${secs(Date.now() - t0)}`);
     assert.ok(upError !== undefined, "up succeeded with a wrong tarballSha256");
     const message = upError.message;
