@@ -178,12 +178,12 @@ describe("script builders: exact text", () => {
         {
             name: "start, systemd: enable and start without blocking (quorum needs the others)",
             script: () => startScript(SD.member),
-            lines: ["set -eu", "systemctl daemon-reload", "systemctl enable etcd.service", "systemctl start --no-block etcd.service"],
+            lines: ["set -eu", "systemctl daemon-reload", "systemctl enable --no-reload etcd.service", "systemctl start --no-block etcd.service"],
         },
         {
             name: "start, pc-master: the same unit commands",
             script: () => startScript(PCM.member),
-            lines: ["set -eu", "systemctl daemon-reload", "systemctl enable etcd.service", "systemctl start --no-block etcd.service"],
+            lines: ["set -eu", "systemctl daemon-reload", "systemctl enable --no-reload etcd.service", "systemctl start --no-block etcd.service"],
         },
         {
             name: "start, static pod: atomic copy of the staged manifest, unless the member already runs",
@@ -556,7 +556,7 @@ describe("startScript under /bin/sh with recording shims", () => {
     it("systemd: the unit commands, whose start is a no-op for an active unit", () => {
         const shims = makeShims({ cluster: "0", member: "0" });
         assert.deepEqual(shims.run(startScript(SD.member)), { status: 0, stdout: "", stderr: "" });
-        assert.deepEqual(shims.calls(), ["systemctl daemon-reload", "systemctl enable etcd.service", "systemctl start --no-block etcd.service"]);
+        assert.deepEqual(shims.calls(), ["systemctl daemon-reload", "systemctl enable --no-reload etcd.service", "systemctl start --no-block etcd.service"]);
     });
 });
 
