@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import type * as k8s from "@pulumi/kubernetes";
 import { Inventory, InventoryHost, downBed, readInventory, registerBedTeardown, runTb, sshHost } from "../support/testbed";
+import { eventually } from "../support/e2e";
 
 // Not the default bed: that one is the `dev` stack's.
 const BED = process.env.TB_KUBELET_BED ?? "kubelet";
@@ -41,17 +42,6 @@ async function ok(host: InventoryHost, command: string, stdin?: string): Promise
   const r = await sshHost(host, command, { bed: BED, stdin });
   assert.equal(r.code, 0, `${host.name}: ${command}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   return r.stdout.trim();
-}
-
-/** Polls `check` until it returns a value; fails naming `what` after `timeoutMs`. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs / 1000} s waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /**

@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { eventually as poll } from "../support/e2e";
 import { REPO_ROOT, SandboxStack, StackConfig, sandboxStack, up } from "../support/sandboxStack";
 import { Inventory, InventoryHost, downBed, readInventory, registerBedTeardown, runTb, sshHost } from "../support/testbed";
 
@@ -50,6 +51,9 @@ const ETCDCTL = path.join(
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+/** Polls every 500 ms (kubelet and probe state changes slowly). */
+const eventually = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> => poll(what, check, timeoutMs, 500);
+
 async function ok(host: InventoryHost, command: string): Promise<string> {
     const r = await sshHost(host, command, { bed: BED });
     assert.equal(r.code, 0, `${host.name}: ${command}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
@@ -58,17 +62,6 @@ async function ok(host: InventoryHost, command: string): Promise<string> {
 
 async function eachHost<T>(inv: Inventory, f: (h: InventoryHost) => Promise<T>): Promise<T[]> {
     return Promise.all(inv.hosts.map(f));
-}
-
-/** Polls `check` until it returns a value; fails naming `what` after `timeoutMs`. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        const v = await check();
-        if (v !== undefined) return v;
-        if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs / 1000} s waiting for: ${what}`);
-        await sleep(500);
-    }
 }
 
 /** The configuration of Pulumi.static-pod.yaml, pointed at the bed's hosts and images. */

@@ -1,5 +1,5 @@
 // What the end-to-end files share: a bed booted for one file, a checked command on a host, the
-// systemd layout's sandbox config, a failing `up` caught, durations for the log.
+// systemd layout's sandbox config, polling, a failing `up` caught, durations for the log.
 import * as assert from "node:assert/strict";
 import { Inventory, InventoryHost, registerBedTeardown, sshHost, upBed } from "./testbed";
 import { SandboxStack, StackConfig, up } from "./sandboxStack";
@@ -42,6 +42,17 @@ export function systemdConfig(nodes: StackConfig[], overrides: StackConfig = {})
         nodes,
         ...overrides,
     };
+}
+
+/** Polls `check` every `intervalMs` until it returns a value; fails naming `what` after `timeoutMs`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 250): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const v = await check();
+        if (v !== undefined) return v;
+        if (Date.now() > deadline) assert.fail(`timed out after ${timeoutMs / 1000} s waiting for: ${what}`);
+        await new Promise((r) => setTimeout(r, intervalMs));
+    }
 }
 
 /** Runs an `up` that is expected to fail; its error, or undefined when it succeeded. */
