@@ -16,7 +16,7 @@ if pulumi stack ls --json 2>/dev/null | grep -q '"name": *"dev"'; then
   else
     # The sandbox hosts are already gone, and with them everything the stack made there.
     step "test bed already down: forgetting the dev stack's resources"
-    pulumi stack rm --force --yes dev
+    pulumi stack rm --force --yes --preserve-config dev  # keep Pulumi.dev.yaml
   fi
 fi
 step "test bed down"
