@@ -14,6 +14,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { eventually as poll } from "../support/e2e";
+import { toolchainEtcdctl } from "../support/etcdClient";
 import { REPO_ROOT, SandboxStack, StackConfig, sandboxStack, up } from "../support/sandboxStack";
 import { Inventory, InventoryHost, downBed, readInventory, registerBedTeardown, runTb, sshHost } from "../support/testbed";
 
@@ -41,12 +42,8 @@ const PKI_FILES = [
 /** The image repo toolchain/images names (images.env) and the etcd version of the configuration. */
 const ETCD_IMAGE_REPO = execFileSync("bash", ["-c", '. toolchain/images/images.env; echo "$ETCD_IMAGE_REPO"'], { cwd: REPO_ROOT, encoding: "utf8" }).trim();
 
-/** The toolchain's etcdctl 3.6 on the runner (toolchain/env.sh exports its directory). */
-const ETCDCTL = path.join(
-    process.env.ETCDHOSTS_ETCD_DIR_3_6 ??
-        execFileSync("bash", ["-c", `. toolchain/lib.sh; echo "$(component_path etcd-3.6)/bin"`], { cwd: REPO_ROOT, encoding: "utf8" }).trim(),
-    "etcdctl",
-);
+/** The toolchain's etcdctl 3.6 on the runner. */
+const ETCDCTL = toolchainEtcdctl();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
