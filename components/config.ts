@@ -12,22 +12,15 @@
 // Pulumi.yaml (see the comment there), so "unset" really is undefined.
 
 export type { ClusterConfig, NodeConfig } from "./types";
-import {
-    AUTO_COMPACTION_MODES,
-    ClusterConfig,
-    EtcdSettings,
-    EtcdVersion,
-    INSTALL_METHODS,
-    InstallConfig,
-    LAYOUTS,
-    PEER_MODES,
-    TLS_ALGORITHMS,
-    TlsConfig,
-} from "./types";
-import { MAX_SUGGESTED_QUOTA_BYTES, MAX_VALIDITY_HOURS } from "./etcd/constants";
+export { ConfigError } from "./configError";
+import { AUTO_COMPACTION_MODES, ClusterConfig, EtcdSettings, EtcdVersion, LAYOUTS, PEER_MODES } from "./types";
+import { ConfigError } from "./configError";
+import { MAX_SUGGESTED_QUOTA_BYTES } from "./constants";
 import { parseGoDuration } from "./etcd/goDuration";
 import { parseEtcdVersion } from "./etcd/versions";
-import { checkCertificateCoverage, checkFlagOverrides, checkTopology } from "./validateCluster";
+import { checkFlagOverrides, checkTopology } from "./validateCluster";
+import { readInstall } from "./validateInstall";
+import { readTls } from "./validateTls";
 import { readNodes } from "./validateNodes";
 import { validateTiming } from "./validateTiming";
 import { Problems, isRecord, readBool, readEnum, readExtraArgs, readInt, readString, rejectUnknownKeys, show } from "./validateValues";
@@ -74,84 +67,6 @@ export const CONFIG_KEYS: readonly string[] = [...Object.keys(SCALAR_KEYS), ...S
 const INSTALL_KEYS = ["installMethod", "etcdBinaryDir", "tarballUrl", "tarballSha256", "etcdPath"];
 const TLS_KEYS = ["tlsAlgorithm", "caValidityHours", "certValidityHours", "certEarlyRenewalHours", "caCertPem"];
 
-/** The configuration is invalid. `problems` holds one `field: message` line per mistake. */
-export class ConfigError extends Error {
-    constructor(
-        readonly problems: readonly string[],
-        readonly warnings: readonly string[] = [],
-    ) {
-        super(`invalid etcdhosts configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((x) => `  - ${x}`).join("\n")}`);
-        this.name = "ConfigError";
-    }
-}
-
-/** Whether a secret key counts as set: a non-empty string or `true`. */
-function secretIsSet(p: Problems, field: string, value: unknown): boolean {
-    if (value === undefined || value === null || value === "" || value === false) return false;
-    if (value === true || typeof value === "string") return true;
-    p.error(field, "expected the secret's text or true/false for whether it is set");
-    return false;
-}
-
-function readInstall(p: Problems, raw: Record<string, unknown>, series: string | undefined): InstallConfig | undefined {
-    const method = readEnum(p, "installMethod", raw.installMethod, INSTALL_METHODS);
-    const binaryDir = readString(p, "etcdBinaryDir", raw.etcdBinaryDir);
-    const url = readString(p, "tarballUrl", raw.tarballUrl);
-    const sha = readString(p, "tarballSha256", raw.tarballSha256);
-    const etcdPath = readString(p, "etcdPath", raw.etcdPath);
-    if (method === undefined || binaryDir === undefined || url === undefined || sha === undefined || etcdPath === undefined) return undefined;
-    const ignored = (field: string, value: string, used: string): void => {
-        if (value !== "" && method !== used) p.warn(field, `ignored unless installMethod is "${used}"`);
-    };
-    ignored("etcdBinaryDir", binaryDir, "binary");
-    ignored("tarballUrl", url, "tarball");
-    ignored("tarballSha256", sha, "tarball");
-    ignored("etcdPath", etcdPath, "preinstalled");
-    switch (method) {
-        case "package":
-            if (series !== undefined && series !== "3.4") {
-                p.warn(
-                    "installMethod",
-                    `"package" installs the distribution's etcd (Debian 12 ships 3.4.23); flags are rendered for etcdVersion ${show(raw.etcdVersion)}, so the two must match`,
-                );
-            }
-            return { method };
-        case "binary":
-            return binaryDir === "" ? { method } : { method, binaryDir };
-        case "tarball": {
-            let ok = true;
-            if (url === "") {
-                p.error("tarballUrl", `required when installMethod is "tarball"`);
-                ok = false;
-            } else if (!/^https?:\/\/[^\s]+$/.test(url)) {
-                p.error("tarballUrl", `${show(url)} is not an http(s) URL`);
-                ok = false;
-            }
-            if (sha === "") {
-                p.error("tarballSha256", `required when installMethod is "tarball" (the download is checked against it)`);
-                ok = false;
-            } else if (!/^[0-9a-fA-F]{64}$/.test(sha)) {
-                p.error("tarballSha256", `${show(sha)} is not a sha256 (64 hex digits)`);
-                ok = false;
-            }
-            return ok ? { method, url, sha256: sha.toLowerCase() } : undefined;
-        }
-        case "preinstalled":
-            if (etcdPath === "") {
-                p.error("etcdPath", `required when installMethod is "preinstalled"`);
-                return undefined;
-            }
-            if (!/^\/[^\s"'\\]*[^/\s"'\\]$/.test(etcdPath)) {
-                p.error("etcdPath", `${show(etcdPath)} must be an absolute file path without whitespace or quotes`);
-                return undefined;
-            }
-            return { method, etcdPath };
-        default: {
-            const exhaustive: never = method;
-            throw new Error(`unknown install method ${String(exhaustive)}`);
-        }
-    }
-}
 
 function readRetention(p: Problems, mode: string | undefined, value: unknown): string | undefined {
     const s = readString(p, "autoCompactionRetention", value);
@@ -166,39 +81,6 @@ function readRetention(p: Problems, mode: string | undefined, value: unknown): s
         return undefined;
     }
     return s;
-}
-
-function readTls(p: Problems, raw: Record<string, unknown>): TlsConfig | undefined {
-    const algorithm = readEnum(p, "tlsAlgorithm", raw.tlsAlgorithm, TLS_ALGORITHMS);
-    const caValidityHours = readInt(p, "caValidityHours", raw.caValidityHours, 1, MAX_VALIDITY_HOURS);
-    const certValidityHours = readInt(p, "certValidityHours", raw.certValidityHours, 1, MAX_VALIDITY_HOURS);
-    const certEarlyRenewalHours = readInt(p, "certEarlyRenewalHours", raw.certEarlyRenewalHours, 0);
-    const caCertPem = readString(p, "caCertPem", raw.caCertPem);
-    const externalCa = secretIsSet(p, "caKeyPem", raw.caKeyPem);
-    if (caCertPem !== undefined) {
-        if (caCertPem !== "" && !externalCa) p.error("caKeyPem", "required when caCertPem is set (bring your own CA: set both or neither)");
-        if (caCertPem === "" && externalCa) p.error("caCertPem", "required when caKeyPem is set (bring your own CA: set both or neither)");
-        if (caCertPem !== "" && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(caCertPem)) {
-            p.error("caCertPem", `not a PEM certificate (no "-----BEGIN CERTIFICATE-----" block)`);
-        }
-    }
-    if (typeof raw.caKeyPem === "string" && raw.caKeyPem !== "" && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(raw.caKeyPem)) {
-        // Never echo the value: it is a secret.
-        p.error("caKeyPem", `not a PEM private key (no "-----BEGIN ... PRIVATE KEY-----" block)`);
-    }
-    if (certValidityHours !== undefined && certEarlyRenewalHours !== undefined && certEarlyRenewalHours >= certValidityHours) {
-        p.error(
-            "certEarlyRenewalHours",
-            `${certEarlyRenewalHours} must be smaller than certValidityHours (${certValidityHours}), or every up would replace the certificates`,
-        );
-    }
-    if (certValidityHours !== undefined && caValidityHours !== undefined && !externalCa && certValidityHours > caValidityHours) {
-        p.error("certValidityHours", `${certValidityHours} exceeds caValidityHours (${caValidityHours}); a certificate cannot outlive its CA`);
-    }
-    if (algorithm === undefined || caValidityHours === undefined || certValidityHours === undefined || certEarlyRenewalHours === undefined || caCertPem === undefined) {
-        return undefined;
-    }
-    return { algorithm, caValidityHours, certValidityHours, certEarlyRenewalHours, ...(caCertPem !== "" ? { caCertPem } : {}), externalCa };
 }
 
 /**
@@ -301,7 +183,7 @@ export function parseClusterConfig(raw: unknown): ClusterConfig {
         snapshotCount,
         extraArgs,
     };
-    const draft: ClusterConfig = {
+    return {
         layout,
         nodes,
         etcd,
@@ -310,10 +192,6 @@ export function parseClusterConfig(raw: unknown): ClusterConfig {
         tls,
         wipeDataOnDestroy: wipe,
         maxClockSkewSeconds: skew,
-        warnings: [],
+        warnings: p.warnings,
     };
-    // Building members needs a consistent topology and known flags: only now, with no error left.
-    checkCertificateCoverage(p, draft);
-    if (p.errors.length > 0) throw new ConfigError(p.errors, p.warnings);
-    return { ...draft, warnings: p.warnings };
 }

@@ -5,18 +5,21 @@
 // Defaults are NOT repeated here or in code: every scalar default lives in Pulumi.yaml, and the
 // parser receives values Pulumi already defaulted. The "Defaults to" notes below quote Pulumi.yaml.
 
-/**
- * How etcd runs on the hosts.
- * - `pc-master`: one member on a master host; client port with client-cert auth, tuned timings
- *   (seed 000). Configured through an `ETCD_*` environment file.
- * - `systemd`: N members with mutual TLS on client and peer ports, `/etc/etcd/etcd.conf.yml` and a
- *   hardened `Type=notify` unit run as user `etcd` (seed 001, 002).
- * - `static-pod`: kubelet manifests in `/etc/kubernetes/manifests`, kubeadm cert layout (seed 004).
- */
-export type Layout = "pc-master" | "systemd" | "static-pod";
+import { LAYOUT_SPECS } from "./etcd/layouts";
 
-/** Every {@link Layout}, in documentation order. */
-export const LAYOUTS: readonly Layout[] = ["pc-master", "systemd", "static-pod"];
+/**
+ * How etcd runs on the hosts; each has a home in `components/etcd/layouts/`.
+ * - `pc-master`: one member on a master host; client port with client-cert auth, tuned timings
+ *   (the pc-master guide). Configured through an `ETCD_*` environment file.
+ * - `systemd`: N members with mutual TLS on client and peer ports, `/etc/etcd/etcd.conf.yml` and a
+ *   hardened `Type=notify` unit run as user `etcd` (the three-node TLS guides).
+ * - `static-pod`: kubelet manifests in `/etc/kubernetes/manifests`, kubeadm cert layout (the
+ *   kubeadm static-pod guide). See docs/guides.md for the guides.
+ */
+export type Layout = keyof typeof LAYOUT_SPECS;
+
+/** Every {@link Layout}, in documentation (registry) order. */
+export const LAYOUTS: readonly Layout[] = Object.keys(LAYOUT_SPECS) as Layout[];
 
 /**
  * Where the etcd binary comes from.

@@ -1,11 +1,10 @@
-// Checks across fields of an otherwise well-formed configuration: layout rules, quorum, the
-// flag overrides against the version, and certificate coverage of every URL (pitfalls P4, P6,
-// P7, P13). Runs after every field parsed on its own.
+// Checks across fields of an otherwise well-formed configuration: layout rules, quorum and the
+// flag overrides against the version (pitfalls P4, P6, P13). Runs after every field parsed on its
+// own. Certificate coverage of every URL needs the members' URLs: the plan checks it (plan.ts).
 
-import type { ClusterConfig, EtcdVersion, ExtraArgs, Layout, NodeConfig, PeerMode } from "./types";
-import { MAX_RECOMMENDED_MEMBERS, configSourceOf } from "./etcd/constants";
-import { buildMembers } from "./etcd/member";
-import { memberSans, uncoveredUrls } from "./pki/sans";
+import type { EtcdVersion, ExtraArgs, Layout, NodeConfig, PeerMode } from "./types";
+import { MAX_RECOMMENDED_MEMBERS } from "./constants";
+import { LAYOUT_SPECS, layoutSpec } from "./etcd/layouts";
 import { checkExtraArgs, checkFeatureGateConflicts } from "./validateFlags";
 import { parseIp } from "./validateAddress";
 import { Problems } from "./validateValues";
@@ -18,20 +17,14 @@ export interface TopologyInput {
     readonly nodes: readonly NodeConfig[];
 }
 
-/** Layout, quorum and listener rules. */
+/** Layout, quorum and listener rules: the layout's own (its spec), then those every layout shares. */
 export function checkTopology(p: Problems, cfg: TopologyInput): void {
     const n = cfg.nodes.length;
-    if (cfg.layout === "pc-master" && n !== 1) {
-        p.error("nodes", `layout "pc-master" runs exactly one member, got ${n} (use layout "systemd" for a cluster)`);
-    }
-    if (cfg.peerMode === "loopback-plaintext") {
-        if (cfg.layout !== "pc-master") p.error("peerMode", `"loopback-plaintext" is only possible with layout "pc-master"`);
-        else {
-            p.warn(
-                "peerMode",
-                `"loopback-plaintext" advertises the peer URL on loopback without TLS, so this member can never grow into a cluster (pitfalls P6); use "tls" to keep that option`,
-            );
-        }
+    const spec = layoutSpec(cfg.layout);
+    spec.checkTopology(p, cfg);
+    if (!spec.peerModes.includes(cfg.peerMode)) {
+        const allowing = Object.values(LAYOUT_SPECS).filter((l) => l.peerModes.includes(cfg.peerMode)).map((l) => `"${l.name}"`);
+        p.error("peerMode", `"${cfg.peerMode}" is only possible with layout ${allowing.join(" or ")}`);
     }
     if (n % 2 === 0 && n > 0) {
         const quorum = Math.floor(n / 2) + 1;
@@ -66,15 +59,15 @@ export interface FlagOverridesInput {
 
 /** `extraArgs` of the cluster and every node against the version's flag table. */
 export function checkFlagOverrides(p: Problems, cfg: FlagOverridesInput): void {
-    const source = configSourceOf(cfg.layout);
+    const layout = layoutSpec(cfg.layout);
     const version = cfg.version;
-    const cluster = checkExtraArgs("extraArgs", cfg.extraArgs, version, source);
+    const cluster = checkExtraArgs("extraArgs", cfg.extraArgs, version, layout);
     p.errors.push(...cluster.errors);
     p.warnings.push(...cluster.warnings);
     p.errors.push(...checkFeatureGateConflicts([{ field: "extraArgs", args: cfg.extraArgs }], version));
     cfg.nodes.forEach((node, i) => {
         const field = `nodes[${i}].extraArgs`;
-        const r = checkExtraArgs(field, node.extraArgs, version, source);
+        const r = checkExtraArgs(field, node.extraArgs, version, layout);
         p.errors.push(...r.errors);
         p.warnings.push(...r.warnings);
         // Cluster-level conflicts are reported once above; report only the node's own here.
@@ -88,22 +81,4 @@ export function checkFlagOverrides(p: Problems, cfg: FlagOverridesInput): void {
             ).filter((m) => m.startsWith(`${field}.`)),
         );
     });
-}
-
-/**
- * Every https URL of every member must be covered by its certificates. The SANs derive from the
- * inventory, so only URLs added through `extraArgs` can fall outside; the fix is `extraSans`.
- */
-export function checkCertificateCoverage(p: Problems, cfg: ClusterConfig): void {
-    // The bootstrap state and token do not affect URLs; placeholders suffice.
-    const members = buildMembers(cfg, { initialClusterState: "new", initialClusterToken: "validation" });
-    for (const m of members) {
-        const sans = memberSans(m);
-        for (const u of uncoveredUrls(m, sans)) {
-            p.error(
-                `nodes[${m.index}].extraSans`,
-                `${u.url} (${u.flag}) is not covered by the certificates of member "${m.name}"; add "${u.host}"`,
-            );
-        }
-    }
 }

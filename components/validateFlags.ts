@@ -1,8 +1,8 @@
 // Checks of `extraArgs` (cluster-wide and per node) against the chosen etcd version's flag table,
 // so an unknown or removed flag fails at preview instead of as a crash-looping etcd (pitfalls P13).
 
-import type { EtcdVersion, ExtraArgs, Layout } from "./types";
-import type { ConfigSource } from "./etcd/constants";
+import type { EtcdVersion, ExtraArgs } from "./types";
+import type { LayoutSpec } from "./etcd/layouts";
 import { parseGoDuration } from "./etcd/goDuration";
 import {
     DEPRECATED_FLAGS,
@@ -56,13 +56,6 @@ export const MANAGED_FLAGS: Readonly<Record<string, string>> = {
     "force-new-cluster": "it is a one-off disaster-recovery switch that must never stay in the configuration",
     "proxy": "etcdhosts runs members, not v2 proxies",
     "version": "it makes etcd print its version and exit",
-};
-
-/** Layout names per config source, for messages. */
-const SOURCE_LAYOUT: Readonly<Record<ConfigSource, Layout>> = {
-    "config-file": "systemd",
-    "env-file": "pc-master",
-    "pod-command": "static-pod",
 };
 
 /** Levenshtein distance, for "did you mean". */
@@ -130,7 +123,7 @@ export interface FlagCheckResult {
  * Check one `extraArgs` object. `field` names it in messages (`extraArgs`, `nodes[2].extraArgs`);
  * each problem reads `<field>.<flag>: message`.
  */
-export function checkExtraArgs(field: string, args: ExtraArgs, version: EtcdVersion, source: ConfigSource): FlagCheckResult {
+export function checkExtraArgs(field: string, args: ExtraArgs, version: EtcdVersion, layout: Pick<LayoutSpec, "name" | "configSource">): FlagCheckResult {
     const errors: string[] = [];
     const warnings: string[] = [];
     for (const name of Object.keys(args).sort()) {
@@ -171,9 +164,9 @@ export function checkExtraArgs(field: string, args: ExtraArgs, version: EtcdVers
             }
         }
         if (value === null) continue; // removal of a default: nothing else to check
-        if (source === "config-file" && FLAG_ONLY.has(name)) {
+        if (layout.configSource === "config-file" && FLAG_ONLY.has(name)) {
             errors.push(
-                `${at}: --${name} cannot be set in etcd.conf.yml (etcd reads it only from the command line or ETCD_* variables), which layout "${SOURCE_LAYOUT[source]}" uses`,
+                `${at}: --${name} cannot be set in etcd.conf.yml (etcd reads it only from the command line or ETCD_* variables), which layout "${layout.name}" uses`,
             );
             continue;
         }

@@ -1,8 +1,33 @@
-import type * as pulumi from "@pulumi/pulumi";
+// The secret configuration a layout needs, read with `getSecret` so it stays a secret end to end.
 
-/** The secret configuration a layout needs, read by index.ts with `requireSecret`/`getSecret`. */
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+
 export interface StackSecrets {
     sshPrivateKey: pulumi.Input<string>;
     /** Key of a bring-your-own CA; set exactly when `caCertPem` is. */
     caKeyPem?: pulumi.Input<string>;
+}
+
+function sshPrivateKey(cfg: pulumi.Config): pulumi.Output<string> {
+    const configured = cfg.getSecret("sshPrivateKey");
+    if (configured !== undefined) return configured;
+    // The local test bed's sandbox key, named by `npm start` and the tests; read as a secret.
+    const file = process.env.ETCDHOSTS_SSH_KEY_FILE;
+    if (file) {
+        let key: string;
+        try {
+            key = fs.readFileSync(file, "utf8");
+        } catch (e) {
+            const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+            throw new pulumi.RunError(`invalid etcdhosts configuration:\n  - sshPrivateKey: not set, and ETCDHOSTS_SSH_KEY_FILE names ${file}, which cannot be read (${why})`);
+        }
+        return pulumi.secret(key);
+    }
+    throw new pulumi.RunError("invalid etcdhosts configuration:\n  - sshPrivateKey: required; set it with `pulumi config set --secret sshPrivateKey < <key file>`");
+}
+
+/** The stack's secrets: the SSH key (required) and a bring-your-own CA's key. */
+export function readSecrets(cfg: pulumi.Config): StackSecrets {
+    return { sshPrivateKey: sshPrivateKey(cfg), caKeyPem: cfg.getSecret("caKeyPem") };
 }

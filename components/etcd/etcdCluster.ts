@@ -1,31 +1,31 @@
 // The whole cluster: a token per cluster generation, the CA and every certificate, each host
 // prepared and its member running, a health gate over mutual TLS, and the bootstrap record that
-// turns `initial-cluster-state` to `existing` once the cluster has formed.
+// turns `initial-cluster-state` to `existing` once the cluster has formed. Everything it builds
+// comes from the plan (plan.ts); it adds no rule and no default of its own.
 
 import * as crypto from "crypto";
-import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as random from "@pulumi/random";
-import type { ClusterConfig, InstallConfig, NodeConfig } from "../types";
+import type { NodeConfig } from "../types";
+import { CONFIG_DIR, DATA_DIR } from "../constants";
 import { CertificateAuthority } from "../pki/certificateAuthority";
 import { ClientCertificates } from "../pki/clientCertificates";
 import { MemberCertificates } from "../pki/memberCertificates";
-import { memberSans } from "../pki/sans";
 import { SshConnectionArgs, toRemoteConnection } from "../remote/connection";
-import { EtcdInstall, HostPreparation } from "../remote/hostPreparation";
-import { INSTALLED_BINARIES } from "../remote/install";
+import { HostPreparation } from "../remote/hostPreparation";
 import { asRoot } from "../remote/shell";
-import { CONFIG_DIR, DATA_DIR, ETCD_USER, binaryDirEnvVar } from "./constants";
 import { EtcdMemberService } from "./etcdMemberService";
-import { clientEndpoints } from "./flags";
+import { hostInstall } from "./hostInstall";
 import { healthGateScript, markBootstrappedScript, unmarkBootstrappedScript } from "./lifecycleScripts";
-import { EtcdMember, buildMembers } from "./member";
+import { MemberListEntry, parseMemberList } from "./memberList";
+import type { ClusterPlan } from "./plan";
+
+export type { MemberListEntry } from "./memberList";
 
 export interface EtcdClusterArgs {
-    /** The validated configuration (see `parseClusterConfig`). */
-    config: ClusterConfig;
+    /** What the cluster should be (see `planCluster`). */
+    plan: ClusterPlan;
     /** PEM private key for SSH to every node. Secret. */
     sshPrivateKey: pulumi.Input<string>;
     /** Private key of a bring-your-own CA (`config.tls.caCertPem`). Secret. Defaults to none. */
@@ -35,79 +35,6 @@ export interface EtcdClusterArgs {
      * Defaults to `process.env`.
      */
     env?: Record<string, string | undefined>;
-}
-
-/** The member list as the health gate saw it. */
-export interface MemberListEntry {
-    id: string;
-    name: string;
-    peerURLs: string[];
-    clientURLs: string[];
-}
-
-/**
- * etcd prints 64-bit ids as JSON numbers, which lose precision in JS: read them as text. An empty
- * text (a gate that printed nothing) is an empty list, not an exception that fails the whole
- * program after every host was done.
- */
-export function parseMemberList(json: string): { clusterId: string; members: MemberListEntry[] } {
-    if (json.trim() === "") return { clusterId: "", members: [] };
-    const clusterId = /"cluster_id"\s*:\s*"?([0-9]+)"?/.exec(json)?.[1] ?? "";
-    const quotedIds = json.replace(/"(ID|id|cluster_id|member_id)"\s*:\s*([0-9]+)/g, '"$1":"$2"');
-    const parsed = JSON.parse(quotedIds) as { members?: { ID?: string; name?: string; peerURLs?: string[]; clientURLs?: string[] }[] };
-    return {
-        clusterId,
-        members: (parsed.members ?? []).map((m) => ({
-            id: m.ID ?? "",
-            name: m.name ?? "",
-            peerURLs: m.peerURLs ?? [],
-            clientURLs: m.clientURLs ?? [],
-        })),
-    };
-}
-
-function installOf(cfg: ClusterConfig, env: Record<string, string | undefined>, parent: pulumi.Resource): EtcdInstall {
-    const install: InstallConfig = cfg.etcd.install;
-    switch (install.method) {
-        case "package":
-            return { method: "package" };
-        case "binary": {
-            const variable = binaryDirEnvVar(cfg.etcd.version.series);
-            const localDir = install.binaryDir ?? env[variable];
-            // Errors of the operator's input: the message names the field, without a stack trace.
-            if (localDir === undefined || localDir === "") {
-                throw new pulumi.ResourceError(`etcdBinaryDir: empty, and ${variable} is not set either: name a local directory holding etcd and etcdctl ${cfg.etcd.version.full}`, parent, true);
-            }
-            // Checked here too (HostPreparation reads the files), so the message names the config key.
-            const unreadable = INSTALLED_BINARIES.filter((b) => !isReadableFile(path.resolve(localDir, b)));
-            if (unreadable.length > 0) {
-                const where = install.binaryDir !== undefined ? `${localDir}` : `empty, and ${variable} names ${localDir}, which`;
-                throw new pulumi.ResourceError(
-                    `etcdBinaryDir: ${where} has no readable ${unreadable.join(" or ")}: name a local directory holding etcd and etcdctl ${cfg.etcd.version.full}`,
-                    parent,
-                    true,
-                );
-            }
-            return { method: "binary", localDir };
-        }
-        case "tarball":
-            return { method: "tarball", url: install.url, sha256: install.sha256, version: cfg.etcd.version.full };
-        case "preinstalled":
-            return { method: "preinstalled", etcdPath: install.etcdPath };
-        default: {
-            const exhaustive: never = install;
-            throw new Error(`unknown install method ${JSON.stringify(exhaustive)}`);
-        }
-    }
-}
-
-function isReadableFile(file: string): boolean {
-    try {
-        fs.accessSync(file, fs.constants.R_OK);
-        return fs.statSync(file).isFile();
-    } catch {
-        return false;
-    }
 }
 
 function sha256(...parts: string[]): string {
@@ -152,14 +79,11 @@ export class EtcdCluster extends pulumi.ComponentResource {
 
     constructor(name: string, args: EtcdClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("etcdhosts:etcd:EtcdCluster", name, {}, opts);
-        const cfg = args.config;
-        // A static pod's etcd comes from its image; the host only needs the layout. The install
-        // settings (Pulumi.yaml defaults them to "binary") are ignored then, not required.
-        const staticPod = cfg.layout === "static-pod";
-        const install: EtcdInstall = staticPod ? { method: "none" } : installOf(cfg, args.env ?? process.env, this);
-        const shapes: EtcdMember[] = buildMembers(cfg, { initialClusterState: "new", initialClusterToken: "shape-only" });
-        this.memberNames = shapes.map((m) => m.name);
-        this.clientEndpoints = clientEndpoints(shapes);
+        const plan = args.plan;
+        const cfg = plan.config;
+        const install = hostInstall(plan, args.env ?? process.env, this);
+        this.memberNames = [...plan.memberNames];
+        this.clientEndpoints = [...plan.clientEndpoints];
 
         const tokenId = new random.RandomId(`${name}-token`, { byteLength: 16 }, { parent: this });
         const token = pulumi.interpolate`etcd-${tokenId.hex}`;
@@ -179,15 +103,12 @@ export class EtcdCluster extends pulumi.ComponentResource {
         };
         const memberCerts = new MemberCertificates(`${name}-members`, {
             ...leafSettings,
-            members: shapes.map((m) => {
-                const sans = memberSans(m);
-                return { name: m.name, sans: { dnsNames: [...sans.dnsNames], ipAddresses: [...sans.ipAddresses] } };
-            }),
+            members: plan.members.map((m) => ({ name: m.name, sans: { dnsNames: [...m.sans.dnsNames], ipAddresses: [...m.sans.ipAddresses] } })),
         }, { parent: this });
         const clientCerts = new ClientCertificates(`${name}-clients`, leafSettings, { parent: this });
 
         const services: EtcdMemberService[] = [];
-        for (const member of shapes) {
+        for (const member of plan.members) {
             const node = member.node;
             const connection = connectionOf(node, args.sshPrivateKey);
             const host = new HostPreparation(`${name}-${node.name}-host`, {
@@ -197,14 +118,14 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 dataDir: DATA_DIR,
                 configDir: CONFIG_DIR,
                 pkiDir: member.pkiDir,
-                user: staticPod ? "root" : ETCD_USER,
+                user: plan.layout.runAs.user,
                 wipeDataOnDestroy: cfg.wipeDataOnDestroy,
                 ...(cfg.maxClockSkewSeconds > 0 ? { clockSkewThresholdSeconds: cfg.maxClockSkewSeconds } : {}),
             }, { parent: this });
             const certs = memberCerts.members[member.name];
             services.push(new EtcdMemberService(`${name}-${node.name}`, {
-                cluster: cfg,
-                memberName: member.name,
+                plan,
+                member,
                 clusterToken: token,
                 connection,
                 pki: {
@@ -218,14 +139,13 @@ export class EtcdCluster extends pulumi.ComponentResource {
                     healthcheckCertPem: clientCerts.healthcheck.certPem,
                     healthcheckKeyPem: clientCerts.healthcheck.keyPem,
                 },
-                clientEndpoints: this.clientEndpoints,
                 ...(services.length > 0 ? { rollAfter: services[services.length - 1].roll } : {}),
             }, { parent: this, dependsOn: [host] }));
         }
 
         // The gate runs on the first member; it re-runs whenever any member's roll changed, so
         // every `up` that touched the cluster ends with proof that all members are healthy.
-        const first = shapes[0];
+        const first = plan.members[0];
         const firstConnection = toRemoteConnection(connectionOf(first.node, args.sshPrivateKey));
         const fingerprint = pulumi.all(services.map((s) => s.fingerprint)).apply((all) => sha256(...all));
         const gate = new command.remote.Command(`${name}-health`, {
@@ -235,7 +155,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: services });
 
         services.forEach((service, i) => {
-            const member = shapes[i];
+            const member = plan.members[i];
             new command.remote.Command(`${name}-${member.name}-bootstrapped`, {
                 connection: toRemoteConnection(connectionOf(member.node, args.sshPrivateKey)),
                 create: token.apply((t) => asRoot(markBootstrappedScript(member, t), member.node.sshUser)),

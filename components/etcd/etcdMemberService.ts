@@ -6,18 +6,14 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import type { ClusterConfig } from "../types";
+import { CERT_FILES } from "../constants";
 import { SshConnectionArgs, sshUser, toRemoteConnection } from "../remote/connection";
 import { RemoteFileArgs, RemoteFiles } from "../remote/remoteFiles";
 import { asRoot } from "../remote/shell";
-import { CERT_FILES, ETCD_GROUP, ETCD_USER } from "./constants";
-import { EtcdMember, buildMember } from "./member";
-import { STAGED_MANIFEST, markExistingScript, rollScript, runtimeOf, startScript, stopScript } from "./lifecycleScripts";
-import { renderConfigFile } from "./renderConfigFile";
-import { renderEnvFile } from "./renderEnvFile";
-import { renderEtcdctlProfile } from "./renderEtcdctlProfile";
-import { renderStaticPod } from "./renderStaticPod";
-import { renderUnit } from "./renderUnit";
+import { MemberPlan, bindMember } from "./member";
+import { markExistingScript, rollScript, startScript, stopScript } from "./lifecycleScripts";
+import type { ClusterPlan, PlannedMember } from "./plan";
+import { RenderedMember, renderMember } from "./renderMember";
 
 /** PEM material a member's host receives. Keys are secrets. */
 export interface MemberPki {
@@ -35,18 +31,16 @@ export interface MemberPki {
 }
 
 export interface EtcdMemberServiceArgs {
-    /** The validated cluster configuration (structure: layout, nodes, versions, timings). */
-    cluster: ClusterConfig;
-    /** Which node of `cluster.nodes` this member runs on. */
-    memberName: string;
+    /** The cluster's plan (layout, members, endpoints). */
+    plan: ClusterPlan;
+    /** This member, one of `plan.members`. */
+    member: PlannedMember;
     /** The cluster's `initial-cluster-token` (random per cluster generation, pitfalls P3). */
     clusterToken: pulumi.Input<string>;
     /** How to reach the host. */
     connection: SshConnectionArgs;
     /** Certificates and keys for the host. */
     pki: MemberPki;
-    /** Client URLs of every member: the roll waits for all of them to be healthy first. */
-    clientEndpoints: string[];
     /**
      * The previous member's roll step. This member restarts only after it, so a change that
      * needs restarts rolls through the cluster one member at a time (pitfalls P12). Defaults to
@@ -56,42 +50,18 @@ export interface EtcdMemberServiceArgs {
 }
 
 /** Files of one member's configuration: what the runtime reads. */
-function configFiles(member: EtcdMember, rendered: pulumi.Output<RenderedMember>): RemoteFileArgs[] {
+function configFiles(member: MemberPlan, rendered: pulumi.Output<RenderedMember>, etcdGroup: string): RemoteFileArgs[] {
     const files: RemoteFileArgs[] = [];
     const add = (path: string | undefined, content: pulumi.Output<string>, mode: string, group = "root"): void => {
         if (path !== undefined) files.push({ path, content, mode, owner: "root", group });
     };
     // Readable by etcd, writable by root only: a compromised etcd can't rewrite its own config.
-    add(member.paths.configFile, rendered.apply((r) => r.config), "0640", ETCD_GROUP);
-    add(member.paths.envFile, rendered.apply((r) => r.config), "0640", ETCD_GROUP);
+    add(member.paths.configFile, rendered.apply((r) => r.config), "0640", etcdGroup);
+    add(member.paths.envFile, rendered.apply((r) => r.config), "0640", etcdGroup);
     add(member.paths.unitFile, rendered.apply((r) => r.unit), "0644");
-    if (runtimeOf(member) === "static-pod") add(STAGED_MANIFEST, rendered.apply((r) => r.config), "0600");
+    add(member.paths.stagedManifest, rendered.apply((r) => r.config), "0600");
     add(member.paths.etcdctlProfile, rendered.apply((r) => r.profile), "0644");
     return files;
-}
-
-/** What one member's host runs, rendered from the member model. */
-interface RenderedMember {
-    /** etcd.conf.yml, the ETCD_* env file or the pod manifest, by layout. */
-    config: string;
-    /** The systemd unit; empty for static pods. */
-    unit: string;
-    profile: string;
-}
-
-function render(member: EtcdMember, endpoints: readonly string[]): RenderedMember {
-    switch (member.configSource) {
-        case "config-file":
-            return { config: renderConfigFile(member), unit: renderUnit(member), profile: renderEtcdctlProfile(member, endpoints) };
-        case "env-file":
-            return { config: renderEnvFile(member), unit: renderUnit(member), profile: renderEtcdctlProfile(member, endpoints) };
-        case "pod-command":
-            return { config: renderStaticPod(member), unit: "", profile: renderEtcdctlProfile(member, endpoints) };
-        default: {
-            const exhaustive: never = member.configSource;
-            throw new Error(`unknown config source ${String(exhaustive)}`);
-        }
-    }
 }
 
 function sha256(...parts: string[]): string {
@@ -128,26 +98,22 @@ export class EtcdMemberService extends pulumi.ComponentResource {
     constructor(name: string, args: EtcdMemberServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("etcdhosts:etcd:EtcdMemberService", name, {}, opts);
 
-        // The structure (paths, runtime, owner) doesn't depend on the token; rendering does.
-        const shape = buildMember(args.cluster, args.memberName, { initialClusterState: "new", initialClusterToken: "shape-only" });
         const loginUser = sshUser(args.connection);
         const connection = toRemoteConnection(args.connection);
-        const owner = runtimeOf(shape) === "static-pod" ? "root" : ETCD_USER;
-        const group = runtimeOf(shape) === "static-pod" ? "root" : ETCD_GROUP;
+        const { user: owner, group } = args.plan.layout.runAs;
+        const endpoints = args.plan.clientEndpoints;
         const childOpts = (dependsOn: pulumi.Input<pulumi.Resource>[]): pulumi.CustomResourceOptions => ({ parent: this, dependsOn });
 
         const token = pulumi.output(args.clusterToken);
         // Rendered once, from plain values; the initial state is `new` here and turned to
         // `existing` on the host once the cluster has bootstrapped (see cluster-state below).
-        const rendered = token.apply((t) =>
-            render(buildMember(args.cluster, args.memberName, { initialClusterState: "new", initialClusterToken: t }), args.clientEndpoints),
-        );
+        const rendered = token.apply((t) => renderMember(bindMember(args.member, { initialClusterState: "new", initialClusterToken: t }), endpoints));
 
         // Children don't inherit the component's dependsOn (the host's preparation): pass it to
         // the file writers, which everything else here waits for. Without it keys would be
         // written before the PKI dir and the etcd user exist.
         const fileOpts: pulumi.ComponentResourceOptions = { parent: this, ...(opts?.dependsOn !== undefined ? { dependsOn: opts.dependsOn } : {}) };
-        const dir = shape.pkiDir;
+        const dir = args.member.pkiDir;
         const pki = new RemoteFiles(`${name}-pki`, {
             connection: args.connection,
             files: [
@@ -164,7 +130,7 @@ export class EtcdMemberService extends pulumi.ComponentResource {
             ],
         }, fileOpts);
 
-        const files = configFiles(shape, rendered);
+        const files = configFiles(args.member, rendered, group);
         this.configPath = files[0].path;
         const config = new RemoteFiles(`${name}-config`, { connection: args.connection, files }, fileOpts);
 
@@ -174,13 +140,13 @@ export class EtcdMemberService extends pulumi.ComponentResource {
         const clusterState = new command.remote.Command(`${name}-cluster-state`, {
             connection,
             create: pulumi.all([token, rendered]).apply(([t, r]) =>
-                asRoot(`# config ${sha256(r.config, r.unit, r.profile)}\n${markExistingScript(shape, t)}`, loginUser)),
+                asRoot(`# config ${sha256(r.config, r.unit, r.profile)}\n${markExistingScript(args.member, t)}`, loginUser)),
         }, childOpts([config]));
 
         this.start = new command.remote.Command(`${name}-start`, {
             connection,
-            create: asRoot(startScript(shape), loginUser),
-            delete: asRoot(stopScript(shape), loginUser),
+            create: asRoot(startScript(args.member), loginUser),
+            delete: asRoot(stopScript(args.member), loginUser),
         }, { ...childOpts([pki, config, clusterState]), deleteBeforeReplace: true });
 
         // Restart on what etcd reads only at start: its configuration and the CA (etcd does not
@@ -191,7 +157,7 @@ export class EtcdMemberService extends pulumi.ComponentResource {
         this.roll = new command.remote.Command(`${name}-roll`, {
             connection,
             create: "true",
-            update: fingerprint.apply((f) => asRoot(rollScript(shape, args.clientEndpoints, f), loginUser)),
+            update: fingerprint.apply((f) => asRoot(rollScript(args.member, endpoints, f), loginUser)),
         }, childOpts([this.start, clusterState, ...(args.rollAfter ? [args.rollAfter] : [])]));
 
         this.registerOutputs({ configPath: this.configPath });

@@ -2,8 +2,8 @@
 // overrides (cluster-wide, then per node). Every renderer (command line, ETCD_* file,
 // etcd.conf.yml, static pod) starts from this list, so they cannot disagree.
 
-import type { EtcdMember } from "./member";
-import { WATCH_PROGRESS_NOTIFY_INTERVAL } from "./constants";
+import type { EtcdMember, MemberPlan } from "./member";
+import { WATCH_PROGRESS_NOTIFY_INTERVAL } from "../constants";
 import {
     FlagKind,
     compactHashCheckForm,
@@ -34,10 +34,16 @@ export function parseFeatureGates(value: string): [string, boolean][] {
 }
 
 /**
+ * A member's plan, with or without the stack's facts bound: without them (the plan's own checks
+ * of URLs and SANs) the three bootstrap flags are left out rather than faked.
+ */
+export type FlagSource = MemberPlan & Partial<Pick<EtcdMember, "initialCluster" | "initialClusterState" | "initialClusterToken">>;
+
+/**
  * Defaults in kubeadm's getEtcdCommand order, then our additions. Which corruption-check and
  * watch-progress flags appear depends on the version (versions.ts).
  */
-export function defaultFlags(m: EtcdMember): EtcdFlag[] {
+export function defaultFlags(m: FlagSource): EtcdFlag[] {
     const v = m.version;
     const out: EtcdFlag[] = [];
     const add = (name: string, value: string, kind: FlagKind): void => {
@@ -55,9 +61,9 @@ export function defaultFlags(m: EtcdMember): EtcdFlag[] {
     add("advertise-client-urls", m.client.advertiseUrls.join(","), "csv");
     add("listen-peer-urls", m.peer.listenUrls.join(","), "csv");
     add("initial-advertise-peer-urls", m.peer.advertiseUrls.join(","), "csv");
-    add("initial-cluster", m.initialCluster, "string");
-    add("initial-cluster-state", m.initialClusterState, "string");
-    add("initial-cluster-token", m.initialClusterToken, "string");
+    if (m.initialCluster !== undefined) add("initial-cluster", m.initialCluster, "string");
+    if (m.initialClusterState !== undefined) add("initial-cluster-state", m.initialClusterState, "string");
+    if (m.initialClusterToken !== undefined) add("initial-cluster-token", m.initialClusterToken, "string");
     add("data-dir", m.dataDir, "string");
     add("cert-file", m.client.tls.certFile, "string");
     add("key-file", m.client.tls.keyFile, "string");
@@ -92,7 +98,7 @@ export function defaultFlags(m: EtcdMember): EtcdFlag[] {
  * a new flag is appended (sorted by name), `null` removes a default. `feature-gates` overrides
  * merge gate by gate into the default gates instead of replacing them.
  */
-export function buildFlags(m: EtcdMember): EtcdFlag[] {
+export function buildFlags(m: FlagSource): EtcdFlag[] {
     const flags = defaultFlags(m);
     const added: EtcdFlag[] = [];
     for (const name of Object.keys(m.extraArgs).sort()) {
@@ -131,6 +137,6 @@ export function toArgs(flags: readonly EtcdFlag[]): string[] {
 }
 
 /** Every member's client URLs as advertised (after overrides): etcdctl's endpoint list. */
-export function clientEndpoints(members: readonly EtcdMember[]): string[] {
+export function clientEndpoints(members: readonly MemberPlan[]): string[] {
     return members.flatMap((m) => (flagValue(buildFlags(m), "advertise-client-urls") ?? "").split(",").filter((u) => u !== ""));
 }

@@ -1,27 +1,14 @@
-// The one etcd member model. Built from a validated ClusterConfig plus the two facts that are
-// not configuration (the bootstrap state and the per-cluster token), it holds every value the
-// renderers need, so flags, etcd.conf.yml, the env file, the unit and the pod all agree.
+// The one etcd member model. The plan (plan.ts) builds each member's structure once from the
+// validated configuration: names, URLs, paths, binaries, timings, flag overrides. The facts that
+// are not configuration but come from the running stack (the cluster token, the bootstrap state,
+// later the membership operations) are bound to it by `bindMember` just before rendering, so
+// flags, etcd.conf.yml, the env file, the unit and the pod all agree and no placeholder ever
+// stands in for them.
 
-import type { AutoCompactionMode, ClusterConfig, EtcdVersion, ExtraArgs, Layout, NodeConfig } from "../types";
-import { formatUrl, parseIp } from "../validateAddress";
-import {
-    BINARY_PATHS,
-    CERT_FILES,
-    CLIENT_PORT,
-    CONFIG_FILE,
-    ConfigSource,
-    DATA_DIR,
-    ENV_FILE,
-    ETCDCTL_PROFILE_FILE,
-    KUBEADM_MANIFEST_FILE,
-    LOOPBACK,
-    METRICS_PORT,
-    PEER_PORT,
-    UNIT_FILE,
-    WILDCARD,
-    configSourceOf,
-    pkiDirOf,
-} from "./constants";
+import type { AutoCompactionMode, EtcdVersion, ExtraArgs, Layout, NodeConfig } from "../types";
+import type { ConfigSource, MemberPaths } from "./layouts";
+
+export type { MemberPaths } from "./layouts";
 
 /**
  * `--initial-cluster-state`: `new` while bootstrapping a cluster, `existing` for a member that
@@ -30,7 +17,7 @@ import {
  */
 export type InitialClusterState = "new" | "existing";
 
-/** Facts a member needs that are not configuration. */
+/** Facts a member needs that are not configuration: they come from the running stack. */
 export interface MemberOptions {
     /** See {@link InitialClusterState}. */
     readonly initialClusterState: InitialClusterState;
@@ -57,22 +44,8 @@ export interface TlsFiles {
     readonly trustedCaFile: string;
 }
 
-/** Host paths of the files a member's layout writes. Undefined where a layout has no such file. */
-export interface MemberPaths {
-    /** etcd.conf.yml (`systemd` layout). */
-    readonly configFile?: string;
-    /** ETCD_* environment file (`pc-master` layout). */
-    readonly envFile?: string;
-    /** systemd unit (`systemd`, `pc-master`). */
-    readonly unitFile?: string;
-    /** Static pod manifest (`static-pod`). */
-    readonly manifestFile?: string;
-    /** `/etc/profile.d/etcdctl.sh` (every layout). */
-    readonly etcdctlProfile: string;
-}
-
-/** Everything about one etcd member; see the file header. */
-export interface EtcdMember {
+/** The structure of one etcd member, from configuration alone; see the file header. */
+export interface MemberPlan {
     /** `--name`; equals `node.name`. */
     readonly name: string;
     /** Position in the inventory (0-based); field names in errors use it (`nodes[1]`). */
@@ -114,12 +87,11 @@ export interface EtcdMember {
     };
     /** `--listen-metrics-urls`: plain HTTP on loopback (pitfalls P16). */
     readonly metricsListenUrls: readonly string[];
-    /** `--initial-cluster`, built once from the canonical member list. */
-    readonly initialCluster: string;
-    /** From {@link MemberOptions}. */
-    readonly initialClusterState: InitialClusterState;
-    /** From {@link MemberOptions}. */
-    readonly initialClusterToken: string;
+    /**
+     * `initial-cluster` entries of every member of the inventory, in inventory order: the name
+     * and first peer advertise URL of each, computed in one place so they always agree.
+     */
+    readonly peers: readonly { readonly name: string; readonly peerUrl: string }[];
     /** `--data-dir`: `/var/lib/etcd`, mode 0700, owned by the etcd user. */
     readonly dataDir: string;
     /** Directory of this member's certificates on the host. */
@@ -172,134 +144,27 @@ export function parseInitialCluster(s: string): { name: string; peerUrl: string 
     });
 }
 
-/** Family and listen IP of a node; see {@link EtcdMember.ipFamily}. */
-function listenFacts(node: NodeConfig): { listenIp?: string; family: "ipv4" | "ipv6" } {
-    const ip = parseIp(node.listenAddress ?? node.address);
-    if (ip !== undefined) return { listenIp: ip.value, family: ip.kind === "ipv6" ? "ipv6" : "ipv4" };
-    return { family: "ipv4" };
+/** A member ready to render: its plan with the stack's facts bound. */
+export interface EtcdMember extends MemberPlan {
+    /** `--initial-cluster`: the members of {@link MemberOptions.initialClusterMembers}, in inventory order. */
+    readonly initialCluster: string;
+    /** From {@link MemberOptions}. */
+    readonly initialClusterState: InitialClusterState;
+    /** From {@link MemberOptions}. */
+    readonly initialClusterToken: string;
 }
 
-function tlsFiles(dir: string, cert: string, key: string): TlsFiles {
-    return { certFile: `${dir}/${cert}`, keyFile: `${dir}/${key}`, trustedCaFile: `${dir}/${CERT_FILES.caCert}` };
-}
-
-function binariesOf(cfg: ClusterConfig): { etcd: string; etcdctl: string } {
-    const install = cfg.etcd.install;
-    switch (install.method) {
-        case "package":
-            return { ...BINARY_PATHS.debian };
-        case "binary":
-        case "tarball":
-            return { ...BINARY_PATHS.local };
-        case "preinstalled": {
-            const dir = install.etcdPath.slice(0, install.etcdPath.lastIndexOf("/"));
-            return { etcd: install.etcdPath, etcdctl: `${dir}/etcdctl` };
-        }
-        default: {
-            const exhaustive: never = install;
-            throw new Error(`unknown install method ${JSON.stringify(exhaustive)}`);
-        }
-    }
-}
-
-function pathsOf(layout: Layout): MemberPaths {
-    switch (layout) {
-        case "systemd":
-            return { configFile: CONFIG_FILE, unitFile: UNIT_FILE, etcdctlProfile: ETCDCTL_PROFILE_FILE };
-        case "pc-master":
-            return { envFile: ENV_FILE, unitFile: UNIT_FILE, etcdctlProfile: ETCDCTL_PROFILE_FILE };
-        case "static-pod":
-            return { manifestFile: KUBEADM_MANIFEST_FILE, etcdctlProfile: ETCDCTL_PROFILE_FILE };
-        default: {
-            const exhaustive: never = layout;
-            throw new Error(`unknown layout ${String(exhaustive)}`);
-        }
-    }
-}
-
-/** Peer advertise URL of a node; the one place it is computed, so `initial-cluster` always agrees. */
-function peerAdvertiseUrl(cfg: ClusterConfig, node: NodeConfig): string {
-    if (cfg.peerMode === "loopback-plaintext") {
-        return formatUrl("http", LOOPBACK[listenFacts(node).family], PEER_PORT);
-    }
-    return formatUrl("https", node.address, PEER_PORT);
-}
-
-/** Build one member. Throws for a name not in the inventory or an inconsistent `initialClusterMembers`. */
-export function buildMember(cfg: ClusterConfig, name: string, opts: MemberOptions): EtcdMember {
-    const index = cfg.nodes.findIndex((n) => n.name === name);
-    if (index === -1) throw new Error(`no node named "${name}" in the inventory`);
-    const node = cfg.nodes[index];
-    const { listenIp, family } = listenFacts(node);
-    const loopback = LOOPBACK[family];
-
-    const wanted = opts.initialClusterMembers ?? cfg.nodes.map((n) => n.name);
+/** Bind the stack's facts to a member's plan. Throws for an inconsistent `initialClusterMembers`. */
+export function bindMember(plan: MemberPlan, opts: MemberOptions): EtcdMember {
+    const wanted = opts.initialClusterMembers ?? plan.peers.map((p) => p.name);
     for (const w of wanted) {
-        if (!cfg.nodes.some((n) => n.name === w)) throw new Error(`initialClusterMembers: no node named "${w}"`);
+        if (!plan.peers.some((p) => p.name === w)) throw new Error(`initialClusterMembers: no node named "${w}"`);
     }
-    if (!wanted.includes(name)) throw new Error(`initialClusterMembers must include the member itself ("${name}")`);
-    const initialCluster = buildInitialCluster(
-        cfg.nodes.filter((n) => wanted.includes(n.name)).map((n) => ({ name: n.name, peerUrl: peerAdvertiseUrl(cfg, n) })),
-    );
-
-    const needBind = (what: string): string => {
-        if (listenIp === undefined) {
-            throw new Error(`member "${name}": ${what} binds to the host but neither address nor listenAddress is an IP`);
-        }
-        return listenIp;
-    };
-    const clientListenUrls = cfg.clientListenAll
-        ? [formatUrl("https", WILDCARD[family], CLIENT_PORT)]
-        : [formatUrl("https", loopback, CLIENT_PORT), formatUrl("https", needBind("the client listener"), CLIENT_PORT)];
-    const peerListenUrls =
-        cfg.peerMode === "loopback-plaintext"
-            ? [formatUrl("http", loopback, PEER_PORT)]
-            : [formatUrl("https", needBind("the peer listener"), PEER_PORT)];
-
-    const pkiDir = pkiDirOf(cfg.layout);
-    const merged: Record<string, string | null> = { ...cfg.etcd.extraArgs, ...node.extraArgs };
-
+    if (!wanted.includes(plan.name)) throw new Error(`initialClusterMembers must include the member itself ("${plan.name}")`);
     return {
-        name,
-        index,
-        node,
-        layout: cfg.layout,
-        version: cfg.etcd.version,
-        configSource: configSourceOf(cfg.layout),
-        ipFamily: family,
-        loopback,
-        ...(listenIp !== undefined ? { listenIp } : {}),
-        client: {
-            listenUrls: clientListenUrls,
-            advertiseUrls: [formatUrl("https", node.address, CLIENT_PORT)],
-            tls: tlsFiles(pkiDir, CERT_FILES.serverCert, CERT_FILES.serverKey),
-        },
-        peer: {
-            listenUrls: peerListenUrls,
-            advertiseUrls: [peerAdvertiseUrl(cfg, node)],
-            ...(cfg.peerMode === "tls" ? { tls: tlsFiles(pkiDir, CERT_FILES.peerCert, CERT_FILES.peerKey) } : {}),
-        },
-        metricsListenUrls: [formatUrl("http", loopback, METRICS_PORT)],
-        initialCluster,
+        ...plan,
+        initialCluster: buildInitialCluster(plan.peers.filter((p) => wanted.includes(p.name))),
         initialClusterState: opts.initialClusterState,
         initialClusterToken: opts.initialClusterToken,
-        dataDir: DATA_DIR,
-        pkiDir,
-        adminClientTls: tlsFiles(pkiDir, CERT_FILES.adminClientCert, CERT_FILES.adminClientKey),
-        paths: pathsOf(cfg.layout),
-        binaries: binariesOf(cfg),
-        ...(cfg.layout === "static-pod" ? { image: cfg.etcd.image } : {}),
-        heartbeatIntervalMs: cfg.etcd.heartbeatIntervalMs,
-        electionTimeoutMs: cfg.etcd.electionTimeoutMs,
-        quotaBackendBytes: cfg.etcd.quotaBackendBytes,
-        autoCompactionMode: cfg.etcd.autoCompactionMode,
-        autoCompactionRetention: cfg.etcd.autoCompactionRetention,
-        snapshotCount: cfg.etcd.snapshotCount,
-        extraArgs: merged,
     };
-}
-
-/** Build every member, in inventory order. */
-export function buildMembers(cfg: ClusterConfig, opts: MemberOptions): EtcdMember[] {
-    return cfg.nodes.map((n) => buildMember(cfg, n.name, opts));
 }

@@ -7,7 +7,7 @@
 
 import { stringify } from "yaml";
 import type { EtcdMember } from "./member";
-import { MANAGED_HEADER } from "./constants";
+import { MANAGED_HEADER } from "../constants";
 import { EtcdFlag, buildFlags } from "./flags";
 import { parseGoDuration } from "./goDuration";
 import { FLAG_ONLY } from "./versions";

@@ -3,7 +3,7 @@
 // ignores these variables when `--config-file` is given, so a member uses one or the other.
 
 import type { EtcdMember } from "./member";
-import { MANAGED_HEADER } from "./constants";
+import { MANAGED_HEADER } from "../constants";
 import { EtcdFlag, buildFlags } from "./flags";
 
 /** `ETCD_LISTEN_CLIENT_URLS` for `listen-client-urls` (etcd's `flags.FlagToEnv`). */

@@ -3,7 +3,7 @@
 // which the PKI component installs next to the member's certificates.
 
 import type { EtcdMember } from "./member";
-import { MANAGED_HEADER } from "./constants";
+import { MANAGED_HEADER } from "../constants";
 import { wantsEtcdctlApiEnv } from "./versions";
 
 /** A POSIX-shell word: bare when safe, otherwise single-quoted. */

@@ -12,7 +12,7 @@ import {
     METRICS_PORT,
     STATIC_POD_COMMAND,
     STATIC_POD_REQUESTS,
-} from "./constants";
+} from "../constants";
 import { buildFlags, flagValue, toArgs } from "./flags";
 import { healthEndpoints } from "./versions";
 import { isWildcardIp, parseUrl } from "../validateAddress";

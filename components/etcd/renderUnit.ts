@@ -3,7 +3,7 @@
 // through the component's triggers without rewriting the unit. See systemd.exec(5) for every directive.
 
 import type { EtcdMember } from "./member";
-import { ETCD_GROUP, ETCD_USER, MANAGED_HEADER, UNIT_SETTINGS } from "./constants";
+import { ETCD_GROUP, ETCD_USER, MANAGED_HEADER, UNIT_SETTINGS } from "../constants";
 import { docsBase } from "./versions";
 
 /** How the unit starts etcd. */

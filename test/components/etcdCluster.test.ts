@@ -31,10 +31,13 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseClusterConfig } from "../../components/config";
 import type { ClusterConfig } from "../../components/types";
-import { EtcdCluster, parseMemberList } from "../../components/etcd/etcdCluster";
-import { buildMember } from "../../components/etcd/member";
+import { EtcdCluster } from "../../components/etcd/etcdCluster";
+import { parseMemberList } from "../../components/etcd/memberList";
+import { planCluster } from "../../components/etcd/plan";
+import { buildMember } from "../unit/helpers";
 import { renderConfigFile } from "../../components/etcd/renderConfigFile";
-import { STAGED_MANIFEST, healthGateScript, markBootstrappedScript, unmarkBootstrappedScript } from "../../components/etcd/lifecycleScripts";
+import { STAGED_MANIFEST } from "../../components/constants";
+import { healthGateScript, markBootstrappedScript, unmarkBootstrappedScript } from "../../components/etcd/lifecycleScripts";
 import { asRoot, decodeFileBundle } from "../../components/remote/shell";
 import { parseWith, stackRaw } from "../unit/helpers";
 
@@ -56,11 +59,11 @@ const PCM_CFG = parseClusterConfig(stackRaw("pc-master"));
 const SP_CFG = parseClusterConfig(stackRaw("static-pod"));
 
 // `binary` install resolved from the environment variable (the dev stack leaves etcdBinaryDir empty).
-const sd = new EtcdCluster("sd", { config: SD_CFG, sshPrivateKey: SSH_KEY, env: { ETCDHOSTS_ETCD_DIR_3_6: BIN_DIR } });
-const pcm = new EtcdCluster("pcm", { config: PCM_CFG, sshPrivateKey: SSH_KEY, env: {} });
+const sd = new EtcdCluster("sd", { plan: planCluster(SD_CFG), sshPrivateKey: SSH_KEY, env: { ETCDHOSTS_ETCD_DIR_3_6: BIN_DIR } });
+const pcm = new EtcdCluster("pcm", { plan: planCluster(PCM_CFG), sshPrivateKey: SSH_KEY, env: {} });
 // The static-pod stack keeps Pulumi.yaml's installMethod default ("binary") with no directory
 // anywhere: the layout runs etcd from its image, so that must not matter.
-const sp = new EtcdCluster("sp", { config: SP_CFG, sshPrivateKey: SSH_KEY, env: {} });
+const sp = new EtcdCluster("sp", { plan: planCluster(SP_CFG), sshPrivateKey: SSH_KEY, env: {} });
 
 function deps(r: RecordedResource): string[] {
     return r.options.dependencies.map((urn) => urn.split("::").pop()!).sort();
@@ -309,22 +312,22 @@ test("binary install from ETCDHOSTS_ETCD_DIR_3_6: the fake binaries are uploaded
 });
 
 test("binary install without etcdBinaryDir and without ETCDHOSTS_ETCD_DIR_3_6 fails naming etcdBinaryDir", () => {
-    assert.throws(() => new EtcdCluster("nobin", { config: SD_CFG, sshPrivateKey: SSH_KEY, env: {} }), {
+    assert.throws(() => new EtcdCluster("nobin", { plan: planCluster(SD_CFG), sshPrivateKey: SSH_KEY, env: {} }), {
         message: "etcdBinaryDir: empty, and ETCDHOSTS_ETCD_DIR_3_6 is not set either: name a local directory holding etcd and etcdctl 3.6.16",
     });
     assert.throws(
-        () => new EtcdCluster("emptybin", { config: SD_CFG, sshPrivateKey: SSH_KEY, env: { ETCDHOSTS_ETCD_DIR_3_6: "" } }),
+        () => new EtcdCluster("emptybin", { plan: planCluster(SD_CFG), sshPrivateKey: SSH_KEY, env: { ETCDHOSTS_ETCD_DIR_3_6: "" } }),
         (e: unknown) => e instanceof pulumi.ResourceError && e.message.startsWith("etcdBinaryDir: empty, and ETCDHOSTS_ETCD_DIR_3_6 is not set either"),
     );
     // An explicit etcdBinaryDir wins over the environment.
     const cfg: ClusterConfig = parseWith({ etcdBinaryDir: BIN_DIR });
-    new EtcdCluster("explicit", { config: cfg, sshPrivateKey: SSH_KEY, env: {} });
+    new EtcdCluster("explicit", { plan: planCluster(cfg), sshPrivateKey: SSH_KEY, env: {} });
 });
 
 test("binary install from a directory without etcd or etcdctl fails naming etcdBinaryDir, without a stack trace", () => {
     const missing = path.join(os.tmpdir(), `etcdhosts-no-such-dir-${process.pid}`);
     assert.throws(
-        () => new EtcdCluster("missingbin", { config: parseWith({ etcdBinaryDir: missing }), sshPrivateKey: SSH_KEY, env: {} }),
+        () => new EtcdCluster("missingbin", { plan: planCluster(parseWith({ etcdBinaryDir: missing })), sshPrivateKey: SSH_KEY, env: {} }),
         (e: unknown) =>
             e instanceof pulumi.ResourceError &&
             e.hideStack === true &&
@@ -334,7 +337,7 @@ test("binary install from a directory without etcd or etcdctl fails naming etcdB
     const half = fs.mkdtempSync(path.join(os.tmpdir(), "etcdhosts-halfbin-"));
     try {
         fs.writeFileSync(path.join(half, "etcd"), "#!/bin/sh\n", { mode: 0o755 });
-        assert.throws(() => new EtcdCluster("halfbin", { config: SD_CFG, sshPrivateKey: SSH_KEY, env: { ETCDHOSTS_ETCD_DIR_3_6: half } }), {
+        assert.throws(() => new EtcdCluster("halfbin", { plan: planCluster(SD_CFG), sshPrivateKey: SSH_KEY, env: { ETCDHOSTS_ETCD_DIR_3_6: half } }), {
             message: `etcdBinaryDir: empty, and ETCDHOSTS_ETCD_DIR_3_6 names ${half}, which has no readable etcdctl: name a local directory holding etcd and etcdctl 3.6.16`,
         });
     } finally {
@@ -350,8 +353,8 @@ test("adding a node (3 → 4) renames and re-parents no existing child", async (
     ];
     const three = parseWith({ installMethod: "package", etcdVersion: "3.4.23", nodes });
     const four = parseWith({ installMethod: "package", etcdVersion: "3.4.23", nodes: [...nodes, { name: "h4", address: "10.213.0.14" }] });
-    new EtcdCluster("g3", { config: three, sshPrivateKey: SSH_KEY });
-    new EtcdCluster("g4", { config: four, sshPrivateKey: SSH_KEY });
+    new EtcdCluster("g3", { plan: planCluster(three), sshPrivateKey: SSH_KEY });
+    new EtcdCluster("g4", { plan: planCluster(four), sshPrivateKey: SSH_KEY });
     await mocks.settle();
     // Identity is the URN (parent type, type, name): compare with the cluster name factored out.
     const ident = (prefix: string): string[] =>

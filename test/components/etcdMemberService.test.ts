@@ -16,14 +16,16 @@ import * as command from "@pulumi/command";
 import { parseClusterConfig } from "../../components/config";
 import type { ClusterConfig } from "../../components/types";
 import { EtcdMemberService, MemberPki } from "../../components/etcd/etcdMemberService";
-import { EtcdMember, buildMember, buildMembers } from "../../components/etcd/member";
+import type { EtcdMember } from "../../components/etcd/member";
+import { buildMember, buildMembers } from "../unit/helpers";
 import { clientEndpoints } from "../../components/etcd/flags";
 import { renderConfigFile } from "../../components/etcd/renderConfigFile";
 import { renderEnvFile } from "../../components/etcd/renderEnvFile";
 import { renderUnit } from "../../components/etcd/renderUnit";
 import { renderStaticPod } from "../../components/etcd/renderStaticPod";
 import { renderEtcdctlProfile } from "../../components/etcd/renderEtcdctlProfile";
-import { STAGED_MANIFEST, markExistingScript, rollScript, startScript, stopScript } from "../../components/etcd/lifecycleScripts";
+import { STAGED_MANIFEST } from "../../components/constants";
+import { markExistingScript, rollScript, startScript, stopScript } from "../../components/etcd/lifecycleScripts";
 import { asRoot, decodeFileBundle, removeFilesScript, writeFilesScript } from "../../components/remote/shell";
 import { parseWith, stackRaw } from "../unit/helpers";
 

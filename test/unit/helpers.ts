@@ -6,6 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { ClusterConfig, ConfigError, parseClusterConfig } from "../../components/config";
+import { EtcdMember, MemberOptions, bindMember } from "../../components/etcd/member";
+import { planCluster } from "../../components/etcd/plan";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -56,13 +58,25 @@ export function stackRaw(stack: string): Record<string, unknown> {
     return raw;
 }
 
-/** The problems a raw configuration is rejected with. */
+/** The problems a raw configuration is rejected with, by the parser or the plan. */
 export function problemsOf(raw: unknown): readonly string[] {
     try {
-        parseClusterConfig(raw);
+        planCluster(parseClusterConfig(raw));
     } catch (e) {
         if (e instanceof ConfigError) return e.problems;
         throw e;
     }
     assert.fail("expected a ConfigError");
+}
+
+/** One member of the configuration's plan with the given facts bound, as the components render it. */
+export function buildMember(cfg: ClusterConfig, name: string, opts: MemberOptions): EtcdMember {
+    const plan = planCluster(cfg).members.find((m) => m.name === name);
+    if (plan === undefined) throw new Error(`no node named "${name}" in the inventory`);
+    return bindMember(plan, opts);
+}
+
+/** Every member of the plan, in inventory order, with the same facts bound. */
+export function buildMembers(cfg: ClusterConfig, opts: MemberOptions): EtcdMember[] {
+    return planCluster(cfg).members.map((m) => bindMember(m, opts));
 }

@@ -16,17 +16,16 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseClusterConfig } from "../../components/config";
 import type { ClusterConfig } from "../../components/types";
-import { EtcdMember, MemberOptions, buildMember, buildMembers } from "../../components/etcd/member";
+import type { EtcdMember, MemberOptions } from "../../components/etcd/member";
 import { clientEndpoints } from "../../components/etcd/flags";
 import { renderConfigFile } from "../../components/etcd/renderConfigFile";
 import { renderEnvFile } from "../../components/etcd/renderEnvFile";
 import { renderStaticPod } from "../../components/etcd/renderStaticPod";
+import { BOOTSTRAPPED_MARKER, STAGED_MANIFEST } from "../../components/constants";
 import {
-    BOOTSTRAPPED_MARKER,
     CLUSTER_READY_TIMEOUT_SECONDS,
     MEMBER_READY_TIMEOUT_SECONDS,
     ROLL_PRECHECK_TIMEOUT_SECONDS,
-    STAGED_MANIFEST,
     clusterHealthyCheck,
     curlTls,
     etcdctl,
@@ -42,7 +41,7 @@ import {
     stopScript,
     unmarkBootstrappedScript,
 } from "../../components/etcd/lifecycleScripts";
-import { parseWith, stackRaw } from "./helpers";
+import { buildMember, buildMembers, parseWith, stackRaw } from "./helpers";
 
 const TOKEN = "etcd-0123456789abcdef0123456789abcdef";
 const NEW: MemberOptions = { initialClusterState: "new", initialClusterToken: TOKEN };

@@ -5,11 +5,12 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import { buildInitialCluster, buildMember, buildMembers, parseInitialCluster } from "../../components/etcd/member";
+import { buildInitialCluster, parseInitialCluster } from "../../components/etcd/member";
 import { buildFlags, flagValue } from "../../components/etcd/flags";
-import { memberSans, sansCover, uncoveredUrls } from "../../components/pki/sans";
+import { memberSans, uncoveredUrls } from "../../components/etcd/memberSans";
+import { sansCover } from "../../components/pki/sans";
 import { isWildcardIp, parseIp, parseUrl } from "../../components/validateAddress";
-import { parseWith } from "./helpers";
+import { buildMember, buildMembers, parseWith } from "./helpers";
 import { inventory, topology } from "./arbitraries";
 
 const NEW = { initialClusterState: "new", initialClusterToken: "tok" } as const;

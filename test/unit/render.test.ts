@@ -12,15 +12,15 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { parseClusterConfig } from "../../components/config";
 import { ClusterConfig } from "../../components/types";
-import { EtcdMember, MemberOptions, buildMember, buildMembers } from "../../components/etcd/member";
+import type { EtcdMember, MemberOptions } from "../../components/etcd/member";
 import { buildFlags, clientEndpoints, parseFeatureGates, toArgs } from "../../components/etcd/flags";
 import { configFileObject, configFileValue, renderConfigFile } from "../../components/etcd/renderConfigFile";
 import { envLines, envValue, envVarName, renderEnvFile } from "../../components/etcd/renderEnvFile";
 import { renderUnit } from "../../components/etcd/renderUnit";
 import { buildStaticPod, probeEndpoint, renderStaticPod } from "../../components/etcd/renderStaticPod";
 import { renderEtcdctlProfile, shellWord } from "../../components/etcd/renderEtcdctlProfile";
-import { memberSans } from "../../components/pki/sans";
-import { ROOT, parseWith, rawConfig, stackRaw } from "./helpers";
+import { memberSans } from "../../components/etcd/memberSans";
+import { ROOT, buildMember, buildMembers, parseWith, rawConfig, stackRaw } from "./helpers";
 
 // kubeadm TestGetEtcdCommand-style tables: exact, sorted argv per case, including IPv6.
 

@@ -1,7 +1,7 @@
 // Every fixed default of the etcd layer in one place (etcdadm `constants/constants.go`). Values
 // an operator can change are Pulumi config keys with their defaults in Pulumi.yaml, not here.
 
-import type { EtcdSeries, Layout } from "../types";
+import type { EtcdSeries } from "./types";
 
 /** First line of every file etcdhosts writes to a host (`#` is a comment in all of them). */
 export const MANAGED_HEADER = "# Managed by Pulumi (etcdhosts). Local edits are overwritten.";
@@ -51,10 +51,17 @@ export const ETCD_GROUP = "etcd";
 
 /** kubeadm's certificate directory for etcd (`<CertificatesDir>/etcd`). */
 export const KUBEADM_PKI_DIR = "/etc/kubernetes/pki/etcd";
-/** kubelet's static pod directory. */
-export const KUBEADM_MANIFESTS_DIR = "/etc/kubernetes/manifests";
 /** The etcd static pod manifest. */
 export const KUBEADM_MANIFEST_FILE = "/etc/kubernetes/manifests/etcd.yaml";
+/**
+ * Marker of a completed bootstrap: holds the cluster token. While it matches the current token,
+ * every config written to the host says `initial-cluster-state: existing` (pitfalls P2). Kept in
+ * the config dir, not the data dir, so a member that lost its data does not re-bootstrap a new
+ * cluster but fails to start, which is the safe way to fail.
+ */
+export const BOOTSTRAPPED_MARKER = `${CONFIG_DIR}/.etcdhosts-bootstrapped`;
+/** Where the static-pod layout stages a member's manifest before the kubelet sees it. */
+export const STAGED_MANIFEST = "/etc/kubernetes/etcdhosts/etcd.yaml";
 /** Annotation kubeadm puts on its etcd pod with the member's client URL. */
 export const KUBEADM_ADVERTISE_CLIENT_URLS_ANNOTATION = "kubeadm.kubernetes.io/etcd.advertise-client-urls";
 
@@ -99,28 +106,8 @@ export function binaryDirEnvVar(series: EtcdSeries): string {
     return `${ETCD_BINARY_DIR_ENV_PREFIX}${series.replace(".", "_")}`;
 }
 
-/**
- * Timing presets (heartbeat / election, ms); etcd requires election ≥ 5 × heartbeat and
- * ≤ 50000 ms. See https://etcd.io/docs/v3.6/tuning/#time-parameters
- */
-export const TIMING_PRESETS = {
-    /** etcd's defaults, for a LAN with sub-millisecond RTT. Pulumi.yaml's defaults. */
-    lan: { heartbeatIntervalMs: 100, electionTimeoutMs: 1000 },
-    /** kubespray-like, for busy or virtualized hosts. */
-    relaxed: { heartbeatIntervalMs: 250, electionTimeoutMs: 5000 },
-    /** Across regions (~50 ms RTT). */
-    wan: { heartbeatIntervalMs: 500, electionTimeoutMs: 5000 },
-    /**
-     * The pc-master seed's intent: 5 s / 50 s, tuned to Docker swarm's 60 s heartbeat. 50000 is
-     * etcd's maximum election timeout.
-     */
-    pcMaster: { heartbeatIntervalMs: 5000, electionTimeoutMs: 50000 },
-} as const;
-
 /** etcd's upper bound on `--election-timeout` (`maxElectionMs` in server/embed/config.go). */
 export const MAX_ELECTION_TIMEOUT_MS = 50000;
-/** etcd's default backend quota, 2 GiB (`DefaultQuotaBytes`). */
-export const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
 /** Largest backend quota etcd suggests, 8 GiB (`MaxQuotaBytes`); above it etcd warns. */
 export const MAX_SUGGESTED_QUOTA_BYTES = 8 * 1024 * 1024 * 1024;
 /** etcd recommends at most 7 members: every write waits for a majority. */
@@ -144,38 +131,3 @@ export const UNIT_SETTINGS = {
     restartSec: 5,
     limitNoFile: 40000,
 } as const;
-
-/** How the etcd process of a layout receives its configuration. */
-export type ConfigSource = "config-file" | "env-file" | "pod-command";
-
-/** {@link ConfigSource} of each layout. */
-export function configSourceOf(layout: Layout): ConfigSource {
-    switch (layout) {
-        case "systemd":
-            return "config-file";
-        case "pc-master":
-            // The seed configures pc-master through ETCD_* variables; keep that shape.
-            return "env-file";
-        case "static-pod":
-            return "pod-command";
-        default: {
-            const exhaustive: never = layout;
-            throw new Error(`unknown layout ${String(exhaustive)}`);
-        }
-    }
-}
-
-/** Certificate directory of a layout. */
-export function pkiDirOf(layout: Layout): string {
-    switch (layout) {
-        case "systemd":
-        case "pc-master":
-            return PKI_DIR;
-        case "static-pod":
-            return KUBEADM_PKI_DIR;
-        default: {
-            const exhaustive: never = layout;
-            throw new Error(`unknown layout ${String(exhaustive)}`);
-        }
-    }
-}

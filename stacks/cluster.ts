@@ -1,0 +1,13 @@
+// Where a layout is composed into a program: one EtcdCluster built from the plan, whatever the
+// layout (the layout's differences live in components/etcd/layouts/), and the outputs every
+// layout exports.
+
+import { EtcdCluster } from "../components/etcd/etcdCluster";
+import type { ClusterPlan } from "../components/etcd/plan";
+import { StackOutputs, clusterOutputs } from "./outputs";
+import type { StackSecrets } from "./secrets";
+
+export function deployCluster(plan: ClusterPlan, secrets: StackSecrets): StackOutputs {
+    const cluster = new EtcdCluster("etcd", { plan, ...secrets });
+    return clusterOutputs(plan.config.layout, cluster);
+}
