@@ -11,39 +11,21 @@ export type ExtKeyUsage = "server_auth" | "client_auth";
 /**
  * Key algorithm and size of a private key.
  *
- * ECDSA P-256 is the default everywhere: small keys, fast handshakes, supported by every etcd
+ * ECDSA P-256 is the config's default: small keys, fast handshakes, supported by every etcd
  * release and by kube-apiserver. RSA is offered for environments whose policy requires it.
  */
 export type KeyAlgorithm = "ECDSA-P256" | "RSA-2048" | "RSA-4096";
 
-/** Every accepted {@link KeyAlgorithm}, for validation and error messages. */
+/** Every {@link KeyAlgorithm}, in documentation order. The config's allowed values. */
 export const KEY_ALGORITHMS: readonly KeyAlgorithm[] = ["ECDSA-P256", "RSA-2048", "RSA-4096"];
 
-/** Default key algorithm for the CA and every leaf. */
-export const DEFAULT_KEY_ALGORITHM: KeyAlgorithm = "ECDSA-P256";
-
-/** Default CA validity: 10 years, as kubeadm's CA. */
-export const DEFAULT_CA_VALIDITY_HOURS = 87600;
-
-/** Default leaf validity: 1 year, as kubeadm's leaves. */
-export const DEFAULT_LEAF_VALIDITY_HOURS = 8760;
-
 /**
- * Default early renewal window for leaves: 30 days. `@pulumi/tls` marks a cert `readyForRenewal`
- * inside this window and the next `pulumi up` replaces it (pitfalls P9), so a monthly `up` is
- * enough to never serve an expired leaf.
+ * Subject of a profile: fixed, the etcd member's name (kubeadm `setCommonNameToNodeName`), or a
+ * CN the caller gives (the CA's and the operator's, whose values live with the other constants).
  */
-export const DEFAULT_LEAF_EARLY_RENEWAL_HOURS = 720;
-
-/**
- * Upper bound on any validity. `validityPeriodHours` overflows in the TLS provider for huge values
- * (hashicorp/terraform-provider-tls#554); 100 years is far beyond any sane certificate.
- */
-export const MAX_VALIDITY_HOURS = 876000;
-
-/** Subject of a profile: either fixed, or the etcd member's name (kubeadm `setCommonNameToNodeName`). */
 export type ProfileSubject =
     | { kind: "memberName" }
+    | { kind: "given" }
     | { kind: "fixed"; commonName: string; organization?: string };
 
 /** Identifier of a row in {@link CERT_PROFILES}. */
@@ -78,9 +60,11 @@ export interface CertProfile {
  *   `system:masters` into `healthcheck-client` and `apiserver-etcd-client`; current kubeadm
  *   dropped it, because a cert naming that group is a Kubernetes super-user credential should
  *   the etcd CA ever be trusted by kube-apiserver as a client CA.
- * - The admin (etcdctl) cert's CN is `root`, etcd's built-in super-user: with auth enabled,
- *   etcd maps the client cert CN to the user, so this cert keeps full access after RBAC is
- *   switched on. See https://etcd.io/docs/v3.5/op-guide/authentication/rbac/#using-tls-common-name
+ * - The admin (etcdctl) cert's CN is given by the caller; it should be `root`, etcd's built-in
+ *   super-user: with auth enabled, etcd maps the client cert CN to the user, so this cert keeps
+ *   full access after RBAC is switched on. See
+ *   https://etcd.io/docs/v3.5/op-guide/authentication/rbac/#using-tls-common-name
+ * - The CA's CN is given by the caller too (kubeadm names it `etcd-ca`).
  */
 export const CERT_PROFILES: Readonly<Record<CertProfileId, CertProfile>> = {
     "ca": {
@@ -88,7 +72,7 @@ export const CERT_PROFILES: Readonly<Record<CertProfileId, CertProfile>> = {
         longName: "self-signed CA to provision identities for etcd",
         baseName: "ca",
         kind: "ca",
-        subject: { kind: "fixed", commonName: "etcd-ca" },
+        subject: { kind: "given" },
         keyUsages: ["cert_signing", "crl_signing", "digital_signature"],
         extKeyUsages: [],
         hasSans: false,
@@ -128,7 +112,7 @@ export const CERT_PROFILES: Readonly<Record<CertProfileId, CertProfile>> = {
         longName: "client certificate for operators (etcdctl)",
         baseName: "admin-client",
         kind: "client",
-        subject: { kind: "fixed", commonName: "root" },
+        subject: { kind: "given" },
         keyUsages: ["digital_signature", "key_encipherment"],
         extKeyUsages: ["client_auth"],
         hasSans: false,
@@ -163,17 +147,17 @@ export interface Subject {
 }
 
 /**
- * Subject for a profile. `memberName` is required for per-member profiles and ignored otherwise;
- * `commonNameOverride` replaces a fixed CN (used for the admin cert's CN).
+ * Subject for a profile. `name` is the CN of per-member (`memberName`) and caller-named
+ * (`given`) profiles, required for them and ignored for fixed ones.
  */
-export function resolveSubject(profile: CertProfile, memberName?: string, commonNameOverride?: string): Subject {
-    if (profile.subject.kind === "memberName") {
-        if (memberName === undefined || memberName === "") {
-            throw new Error(`certificate profile "${profile.id}" needs a member name for its CN`);
+export function resolveSubject(profile: CertProfile, name?: string): Subject {
+    if (profile.subject.kind === "memberName" || profile.subject.kind === "given") {
+        if (name === undefined || name === "") {
+            throw new Error(`certificate profile "${profile.id}" needs a ${profile.subject.kind === "memberName" ? "member name" : "common name"} for its CN`);
         }
-        return { commonName: memberName };
+        return { commonName: name };
     }
-    const subject: Subject = { commonName: commonNameOverride ?? profile.subject.commonName };
+    const subject: Subject = { commonName: profile.subject.commonName };
     if (profile.subject.organization !== undefined) {
         subject.organization = profile.subject.organization;
     }
@@ -194,28 +178,4 @@ export function privateKeyArgs(algorithm: KeyAlgorithm): { algorithm: "ECDSA"; e
             throw new Error(`unknown key algorithm ${String(exhaustive)}`);
         }
     }
-}
-
-/** Problems with a key algorithm value (empty when valid). */
-export function validateKeyAlgorithm(value: unknown, field: string): string[] {
-    if (typeof value === "string" && (KEY_ALGORITHMS as readonly string[]).includes(value)) {
-        return [];
-    }
-    return [`${field} must be one of ${KEY_ALGORITHMS.join(", ")}, got ${JSON.stringify(value)}`];
-}
-
-/** Problems with a validity / early-renewal pair (empty when valid). */
-export function validateValidity(validityHours: number, earlyRenewalHours: number, field: string): string[] {
-    const problems: string[] = [];
-    if (!Number.isInteger(validityHours) || validityHours <= 0 || validityHours > MAX_VALIDITY_HOURS) {
-        problems.push(`${field}.validityHours must be an integer between 1 and ${MAX_VALIDITY_HOURS}, got ${validityHours}`);
-    }
-    if (!Number.isInteger(earlyRenewalHours) || earlyRenewalHours < 0) {
-        problems.push(`${field}.earlyRenewalHours must be a non-negative integer, got ${earlyRenewalHours}`);
-    } else if (problems.length === 0 && earlyRenewalHours >= validityHours) {
-        // A window as long as the validity makes every cert "ready for renewal" on issue, so
-        // every `up` would replace it.
-        problems.push(`${field}.earlyRenewalHours (${earlyRenewalHours}) must be smaller than validityHours (${validityHours})`);
-    }
-    return problems;
 }

@@ -1,18 +1,7 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import {
-    CERT_PROFILES,
-    DEFAULT_CA_VALIDITY_HOURS,
-    DEFAULT_KEY_ALGORITHM,
-    KeyAlgorithm,
-    Subject,
-    allowedUses,
-    privateKeyArgs,
-    resolveSubject,
-    validateKeyAlgorithm,
-    validateValidity,
-} from "./certProfiles";
+import { CERT_PROFILES, KeyAlgorithm, Subject, allowedUses, privateKeyArgs, resolveSubject } from "./certProfiles";
 
 /** A CA brought in from outside (e.g. an offline root or a corporate intermediate). */
 export interface ExternalCaArgs {
@@ -22,31 +11,33 @@ export interface ExternalCaArgs {
     keyPem: pulumi.Input<string>;
 }
 
-export interface CertificateAuthorityArgs {
+/** A CA generated with `@pulumi/tls`, whose private key then lives (as a secret) in the stack state. */
+export interface GeneratedCaArgs {
     /**
-     * Use this CA instead of generating one. Defaults to generating a CA with `@pulumi/tls`,
-     * whose private key then lives (encrypted as a secret) in the stack state.
-     * The key must match the certificate; both are checked when the values are known.
+     * Key algorithm of the CA. Leaves choose their own: an RSA CA can sign ECDSA leaves and the
+     * other way round.
      */
-    external?: ExternalCaArgs;
+    keyAlgorithm: KeyAlgorithm;
+    /** Validity in hours, e.g. `87600` (10 years, as kubeadm's CA). */
+    validityHours: number;
     /**
-     * Key algorithm of a generated CA. Defaults to `"ECDSA-P256"`. Ignored with `external`.
-     * Leaves choose their own algorithm: an RSA CA can sign ECDSA leaves and the other way round.
+     * Early-renewal window in hours; `0` never renews early. A new CA re-issues every leaf and
+     * needs a staged, one-member-at-a-time trust rollout (pitfalls P9), which an unattended `up`
+     * must not start, so `0` is the value to pass.
      */
-    keyAlgorithm?: KeyAlgorithm;
-    /** Validity of a generated CA, in hours. Defaults to `87600` (10 years). Ignored with `external`. */
-    validityHours?: number;
-    /**
-     * Early-renewal window of a generated CA, in hours. Defaults to `0` (never renewed early):
-     * a new CA re-issues every leaf and needs a staged, one-member-at-a-time trust rollout
-     * (pitfalls P9), which an unattended `up` must not start. Ignored with `external`.
-     */
-    earlyRenewalHours?: number;
-    /** CN of a generated CA. Defaults to `"etcd-ca"` (kubeadm's name). Ignored with `external`. */
-    commonName?: string;
-    /** O of a generated CA. Defaults to none. Ignored with `external`. */
+    earlyRenewalHours: number;
+    /** CN, e.g. `"etcd-ca"` (kubeadm's name). */
+    commonName: string;
+    /** O. Left out: the subject has no O. */
     organization?: string;
 }
+
+/**
+ * Arguments of {@link CertificateAuthority}: bring a CA (`external`) or generate one
+ * (`generate`). The values arrive validated (`parseClusterConfig`); only the external PEMs,
+ * whose consistency no config parser can see, are checked here.
+ */
+export type CertificateAuthorityArgs = { external: ExternalCaArgs } | { generate: GeneratedCaArgs };
 
 /** What a component needs to sign certificates: the CA certificate and its key. */
 export interface CaSigner {
@@ -54,20 +45,6 @@ export interface CaSigner {
     certPem: pulumi.Input<string>;
     /** CA private key, PEM. Passed to the TLS provider as a secret. */
     keyPem: pulumi.Input<string>;
-}
-
-/** Problems with {@link CertificateAuthorityArgs} (empty when valid). */
-export function validateCertificateAuthorityArgs(args: CertificateAuthorityArgs): string[] {
-    const problems: string[] = [];
-    if (args.external !== undefined) {
-        if (args.external.certPem === undefined) problems.push("external.certPem is required");
-        if (args.external.keyPem === undefined) problems.push("external.keyPem is required");
-        return problems;
-    }
-    if (args.keyAlgorithm !== undefined) problems.push(...validateKeyAlgorithm(args.keyAlgorithm, "keyAlgorithm"));
-    problems.push(...validateValidity(args.validityHours ?? DEFAULT_CA_VALIDITY_HOURS, args.earlyRenewalHours ?? 0, "ca"));
-    if (args.commonName !== undefined && args.commonName.trim() === "") problems.push("commonName must not be empty");
-    return problems;
 }
 
 /** Facts read from an external CA; see {@link inspectExternalCa}. */
@@ -132,15 +109,10 @@ export class CertificateAuthority extends pulumi.ComponentResource {
     /** End of the CA's validity, RFC 3339. */
     public readonly validityEndTime: pulumi.Output<string>;
 
-    constructor(name: string, args: CertificateAuthorityArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: CertificateAuthorityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("etcdhosts:pki:CertificateAuthority", name, {}, opts);
 
-        const problems = validateCertificateAuthorityArgs(args);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`CertificateAuthority ${name}: ${problems.join("; ")}`, this);
-        }
-
-        if (args.external !== undefined) {
+        if ("external" in args) {
             const givenCert = pulumi.output(args.external.certPem);
             const givenKey = pulumi.secret(args.external.keyPem);
             const info = pulumi.all([givenCert, givenKey]).apply(([cert, key]) => {
@@ -161,17 +133,18 @@ export class CertificateAuthority extends pulumi.ComponentResource {
             this.keyAlgorithm = pulumi.unsecret(info.keyAlgorithm);
             this.validityEndTime = pulumi.unsecret(info.validityEndTime);
         } else {
+            const gen = args.generate;
             const profile = CERT_PROFILES["ca"];
-            const subject: Subject = resolveSubject(profile, undefined, args.commonName);
-            if (args.organization !== undefined) subject.organization = args.organization;
-            const key = new tls.PrivateKey(`${name}-key`, privateKeyArgs(args.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM), { parent: this });
+            const subject: Subject = resolveSubject(profile, gen.commonName);
+            if (gen.organization !== undefined) subject.organization = gen.organization;
+            const key = new tls.PrivateKey(`${name}-key`, privateKeyArgs(gen.keyAlgorithm), { parent: this });
             const cert = new tls.SelfSignedCert(`${name}-cert`, {
                 privateKeyPem: key.privateKeyPem,
                 subject,
                 isCaCertificate: true,
                 allowedUses: allowedUses(profile),
-                validityPeriodHours: args.validityHours ?? DEFAULT_CA_VALIDITY_HOURS,
-                earlyRenewalHours: args.earlyRenewalHours ?? 0,
+                validityPeriodHours: gen.validityHours,
+                earlyRenewalHours: gen.earlyRenewalHours,
                 // Leaves get an Authority Key Identifier from this, which helps chain building
                 // once a second CA sits in the bundle during a CA rotation.
                 setSubjectKeyId: true,
@@ -200,6 +173,20 @@ export interface IssuedCertificate {
     validityEndTime: pulumi.Output<string>;
 }
 
+/** Key and validity settings shared by every leaf of a component. */
+export interface LeafSettings {
+    /** Algorithm of every leaf key. */
+    keyAlgorithm: KeyAlgorithm;
+    /** Validity in hours, e.g. `8760` (1 year, as kubeadm's leaves). */
+    validityHours: number;
+    /**
+     * Hours before expiry from which the next `up` replaces a certificate, e.g. `720` (30 days):
+     * `@pulumi/tls` marks a cert `readyForRenewal` inside this window (pitfalls P9), so a monthly
+     * `up` never serves an expired leaf. Smaller than `validityHours`, or every `up` replaces it.
+     */
+    earlyRenewalHours: number;
+}
+
 /** Everything needed to issue one leaf. */
 export interface LeafSpec {
     /** Algorithm of the leaf's own key. */
@@ -212,10 +199,10 @@ export interface LeafSpec {
     validityHours: number;
     /** Early-renewal window in hours. */
     earlyRenewalHours: number;
-    /** DNS SANs. Defaults to none. */
-    dnsNames?: string[];
-    /** IP SANs. Defaults to none. */
-    ipAddresses?: string[];
+    /** DNS SANs. Left out (client certificates): no DNS SAN. */
+    dnsNames?: readonly string[];
+    /** IP SANs. Left out (client certificates): no IP SAN. */
+    ipAddresses?: readonly string[];
 }
 
 /**
@@ -227,8 +214,8 @@ export function issueCertificate(prefix: string, parent: pulumi.Resource, ca: Ca
     const key = new tls.PrivateKey(`${prefix}-key`, privateKeyArgs(spec.keyAlgorithm), { parent });
     const csrArgs: tls.CertRequestArgs = { privateKeyPem: key.privateKeyPem, subject: spec.subject };
     // Empty SAN lists are left out rather than sent as [] so client certs have no SAN extension.
-    if (spec.dnsNames !== undefined && spec.dnsNames.length > 0) csrArgs.dnsNames = spec.dnsNames;
-    if (spec.ipAddresses !== undefined && spec.ipAddresses.length > 0) csrArgs.ipAddresses = spec.ipAddresses;
+    if (spec.dnsNames !== undefined && spec.dnsNames.length > 0) csrArgs.dnsNames = [...spec.dnsNames];
+    if (spec.ipAddresses !== undefined && spec.ipAddresses.length > 0) csrArgs.ipAddresses = [...spec.ipAddresses];
     const csr = new tls.CertRequest(`${prefix}-csr`, csrArgs, { parent });
     const cert = new tls.LocallySignedCert(`${prefix}-cert`, {
         certRequestPem: csr.certRequestPem,

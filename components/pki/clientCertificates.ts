@@ -1,55 +1,29 @@
 import * as pulumi from "@pulumi/pulumi";
-import {
-    CERT_PROFILES,
-    CLIENT_PROFILE_IDS,
-    DEFAULT_KEY_ALGORITHM,
-    DEFAULT_LEAF_EARLY_RENEWAL_HOURS,
-    DEFAULT_LEAF_VALIDITY_HOURS,
-    KeyAlgorithm,
-    allowedUses,
-    resolveSubject,
-    validateKeyAlgorithm,
-    validateValidity,
-} from "./certProfiles";
-import { CaSigner, IssuedCertificate, issueCertificate } from "./certificateAuthority";
+import { CERT_PROFILES, CLIENT_PROFILE_IDS, allowedUses, resolveSubject } from "./certProfiles";
+import { CaSigner, IssuedCertificate, LeafSettings, issueCertificate } from "./certificateAuthority";
 
-export interface ClientCertificatesArgs {
+/**
+ * Arguments of {@link ClientCertificates}. The values arrive validated (`parseClusterConfig`);
+ * nothing is re-checked or defaulted here.
+ *
+ * `earlyRenewalHours`: kube-apiserver only reads its etcd client cert at start: restart it after
+ * the `apiserver-etcd-client` cert changes (pitfalls P9).
+ */
+export interface ClientCertificatesArgs extends LeafSettings {
     /** The CA that signs (a `CertificateAuthority` fits). */
     ca: CaSigner;
-    /** Key algorithm of every client key. Defaults to `"ECDSA-P256"`. */
-    keyAlgorithm?: KeyAlgorithm;
-    /** Validity in hours. Defaults to `8760` (1 year). */
-    validityHours?: number;
     /**
-     * Hours before expiry from which the next `up` replaces a certificate. Defaults to `720`
-     * (30 days). kube-apiserver only reads its etcd client cert at start: restart it after the
-     * `apiserver-etcd-client` cert changes (pitfalls P9).
-     */
-    earlyRenewalHours?: number;
-    /**
-     * CN of the admin (etcdctl) certificate. Defaults to `"root"`, etcd's super-user, which
-     * etcd maps the cert to once auth is enabled. See
+     * CN of the admin (etcdctl) certificate, e.g. `"root"`, etcd's super-user, which etcd maps
+     * the cert to once auth is enabled. See
      * https://etcd.io/docs/v3.5/op-guide/authentication/rbac/#using-tls-common-name
      */
-    adminCommonName?: string;
-}
-
-/** Problems with {@link ClientCertificatesArgs} (empty when valid). */
-export function validateClientCertificatesArgs(args: ClientCertificatesArgs): string[] {
-    const problems: string[] = [];
-    if (args.ca === undefined) problems.push("ca is required");
-    if (args.keyAlgorithm !== undefined) problems.push(...validateKeyAlgorithm(args.keyAlgorithm, "keyAlgorithm"));
-    problems.push(...validateValidity(args.validityHours ?? DEFAULT_LEAF_VALIDITY_HOURS, args.earlyRenewalHours ?? DEFAULT_LEAF_EARLY_RENEWAL_HOURS, "clients"));
-    if (args.adminCommonName !== undefined && (args.adminCommonName.trim() === "" || args.adminCommonName.length > 64)) {
-        problems.push(`adminCommonName must be 1-64 characters, got ${JSON.stringify(args.adminCommonName)}`);
-    }
-    return problems;
+    adminCommonName: string;
 }
 
 /**
  * Client certificates for the cluster, clientAuth only (pitfalls P8):
  *
- * - `admin`: operators' etcdctl, CN `root` (see `adminCommonName`).
+ * - `admin`: operators' etcdctl, CN `adminCommonName` (`root`, etcd's super-user).
  * - `healthcheck`: probes, CN `kube-etcd-healthcheck-client` (kubeadm's `etcd/healthcheck-client`).
  * - `apiserver`: kube-apiserver, CN `kube-apiserver-etcd-client` (kubeadm's `apiserver-etcd-client`).
  *
@@ -70,20 +44,15 @@ export class ClientCertificates extends pulumi.ComponentResource {
     constructor(name: string, args: ClientCertificatesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("etcdhosts:pki:ClientCertificates", name, {}, opts);
 
-        const problems = validateClientCertificatesArgs(args);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`ClientCertificates ${name}: ${problems.join("; ")}`, this);
-        }
-
         const issued: Record<string, IssuedCertificate> = {};
         for (const id of CLIENT_PROFILE_IDS) {
             const profile = CERT_PROFILES[id];
             issued[id] = issueCertificate(`${name}-${id}`, this, args.ca, {
-                keyAlgorithm: args.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM,
-                subject: resolveSubject(profile, undefined, id === "admin-client" ? args.adminCommonName : undefined),
+                keyAlgorithm: args.keyAlgorithm,
+                subject: resolveSubject(profile, id === "admin-client" ? args.adminCommonName : undefined),
                 allowedUses: allowedUses(profile),
-                validityHours: args.validityHours ?? DEFAULT_LEAF_VALIDITY_HOURS,
-                earlyRenewalHours: args.earlyRenewalHours ?? DEFAULT_LEAF_EARLY_RENEWAL_HOURS,
+                validityHours: args.validityHours,
+                earlyRenewalHours: args.earlyRenewalHours,
             });
         }
         this.admin = issued["admin-client"];

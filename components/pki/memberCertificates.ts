@@ -1,25 +1,13 @@
-import * as net from "net";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    CERT_PROFILES,
-    DEFAULT_KEY_ALGORITHM,
-    DEFAULT_LEAF_EARLY_RENEWAL_HOURS,
-    DEFAULT_LEAF_VALIDITY_HOURS,
-    KeyAlgorithm,
-    MEMBER_PROFILE_IDS,
-    allowedUses,
-    resolveSubject,
-    validateKeyAlgorithm,
-    validateValidity,
-} from "./certProfiles";
-import { CaSigner, IssuedCertificate, issueCertificate } from "./certificateAuthority";
+import { CERT_PROFILES, MEMBER_PROFILE_IDS, allowedUses, resolveSubject } from "./certProfiles";
+import { CaSigner, IssuedCertificate, LeafSettings, issueCertificate } from "./certificateAuthority";
 
 /** Subject alternative names of one certificate. */
 export interface CertSans {
     /** DNS SANs, e.g. the member's hostname and `localhost`. */
-    dnsNames: string[];
+    dnsNames: readonly string[];
     /** IP SANs, e.g. the advertise IP, `127.0.0.1` and `::1`. Prefer these over DNS (pitfalls P7). */
-    ipAddresses: string[];
+    ipAddresses: readonly string[];
 }
 
 /** One etcd member's certificate request. */
@@ -29,27 +17,28 @@ export interface MemberCertArgs {
      * resource name. Renaming a member replaces its certificates.
      */
     name: string;
-    /** SANs of the server certificate (computed by `sans.ts`, not here). */
+    /**
+     * SANs of the server certificate (computed with the cluster plan, not here). Never empty: a
+     * certificate without SANs matches no address.
+     */
     sans: CertSans;
-    /** SANs of the peer certificate. Defaults to `sans`. */
-    peerSans?: CertSans;
+    /** SANs of the peer certificate; the same as `sans` unless the plan says otherwise. */
+    peerSans: CertSans;
 }
 
-export interface MemberCertificatesArgs {
+/**
+ * Arguments of {@link MemberCertificates}. The values arrive validated: member names unique
+ * lowercase DNS labels, SANs syntactically valid (`parseClusterConfig` checks the node inventory
+ * they come from). Nothing is re-checked or defaulted here.
+ *
+ * `earlyRenewalHours`: the renewed files are written in place; etcd reads leaf certs per
+ * handshake, so no restart is needed for a leaf renewal (pitfalls P9).
+ */
+export interface MemberCertificatesArgs extends LeafSettings {
     /** The CA that signs (a `CertificateAuthority` fits). */
     ca: CaSigner;
     /** The members. Order doesn't matter: children are keyed by member name. */
     members: MemberCertArgs[];
-    /** Key algorithm of every member key. Defaults to `"ECDSA-P256"`. */
-    keyAlgorithm?: KeyAlgorithm;
-    /** Validity in hours. Defaults to `8760` (1 year). */
-    validityHours?: number;
-    /**
-     * Hours before expiry from which the next `up` replaces a certificate. Defaults to `720`
-     * (30 days). The new files are written in place; etcd reads leaf certs per handshake, so no
-     * restart is needed for a leaf renewal (pitfalls P9).
-     */
-    earlyRenewalHours?: number;
 }
 
 /** Server and peer certificates of one member. */
@@ -58,50 +47,6 @@ export interface MemberCertificateSet {
     server: IssuedCertificate;
     /** Peer certificate (`--peer-cert-file` / `--peer-key-file`). */
     peer: IssuedCertificate;
-}
-
-const MEMBER_NAME = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/;
-const DNS_NAME = /^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-
-function validateSans(sans: CertSans | undefined, field: string): string[] {
-    if (sans === undefined || !Array.isArray(sans.dnsNames) || !Array.isArray(sans.ipAddresses)) {
-        return [`${field} must have dnsNames and ipAddresses arrays`];
-    }
-    const problems: string[] = [];
-    for (const d of sans.dnsNames) {
-        if (typeof d !== "string" || !DNS_NAME.test(d) || d.length > 253) problems.push(`${field}.dnsNames has an invalid DNS name ${JSON.stringify(d)}`);
-    }
-    for (const ip of sans.ipAddresses) {
-        if (typeof ip !== "string" || net.isIP(ip) === 0) problems.push(`${field}.ipAddresses has an invalid IP address ${JSON.stringify(ip)}`);
-    }
-    if (problems.length === 0 && sans.dnsNames.length + sans.ipAddresses.length === 0) {
-        problems.push(`${field} is empty: a server or peer certificate without SANs matches no address`);
-    }
-    return problems;
-}
-
-/** Problems with {@link MemberCertificatesArgs} (empty when valid). */
-export function validateMemberCertificatesArgs(args: MemberCertificatesArgs): string[] {
-    const problems: string[] = [];
-    if (args.ca === undefined) problems.push("ca is required");
-    if (args.keyAlgorithm !== undefined) problems.push(...validateKeyAlgorithm(args.keyAlgorithm, "keyAlgorithm"));
-    problems.push(...validateValidity(args.validityHours ?? DEFAULT_LEAF_VALIDITY_HOURS, args.earlyRenewalHours ?? DEFAULT_LEAF_EARLY_RENEWAL_HOURS, "members"));
-    if (!Array.isArray(args.members) || args.members.length === 0) {
-        problems.push("members must list at least one member");
-        return problems;
-    }
-    const seen = new Set<string>();
-    args.members.forEach((m, i) => {
-        if (typeof m.name !== "string" || !MEMBER_NAME.test(m.name)) {
-            problems.push(`members[${i}].name must be 1-63 letters, digits, ".", "_" or "-", starting and ending with a letter or digit, got ${JSON.stringify(m.name)}`);
-        } else if (seen.has(m.name)) {
-            problems.push(`members[${i}].name ${JSON.stringify(m.name)} is used twice`);
-        }
-        seen.add(m.name);
-        problems.push(...validateSans(m.sans, `members[${i}].sans`));
-        if (m.peerSans !== undefined) problems.push(...validateSans(m.peerSans, `members[${i}].peerSans`));
-    });
-    return problems;
 }
 
 /**
@@ -121,22 +66,14 @@ export class MemberCertificates extends pulumi.ComponentResource {
     constructor(name: string, args: MemberCertificatesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("etcdhosts:pki:MemberCertificates", name, {}, opts);
 
-        const problems = validateMemberCertificatesArgs(args);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`MemberCertificates ${name}: ${problems.join("; ")}`, this);
-        }
-
-        const keyAlgorithm = args.keyAlgorithm ?? DEFAULT_KEY_ALGORITHM;
-        const validityHours = args.validityHours ?? DEFAULT_LEAF_VALIDITY_HOURS;
-        const earlyRenewalHours = args.earlyRenewalHours ?? DEFAULT_LEAF_EARLY_RENEWAL_HOURS;
-
+        const { keyAlgorithm, validityHours, earlyRenewalHours } = args;
         this.members = {};
         const expiries: Record<string, pulumi.Output<string>> = {};
         for (const member of args.members) {
             const issued: Partial<MemberCertificateSet> = {};
             for (const id of MEMBER_PROFILE_IDS) {
                 const profile = CERT_PROFILES[id];
-                const sans = id === "peer" ? member.peerSans ?? member.sans : member.sans;
+                const sans = id === "peer" ? member.peerSans : member.sans;
                 const cert = issueCertificate(`${name}-${member.name}-${id}`, this, args.ca, {
                     keyAlgorithm,
                     subject: resolveSubject(profile, member.name),

@@ -3,7 +3,6 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import type * as command from "@pulumi/command";
-import { validateAccountName } from "./shell";
 
 /** The `connection` input type of `remote.Command` / `remote.CopyToRemote`. */
 export type RemoteConnection = command.types.input.remote.ConnectionArgs;
@@ -29,17 +28,20 @@ export interface SshProxyArgs {
  *
  * `user` is a plain string, not an `Input`, because scripts branch on it (root runs them
  * directly, anyone else through `sudo -n`). Everything else is a value and may be an `Output`.
+ *
+ * The values arrive validated (the node inventory is checked by `parseClusterConfig`); nothing
+ * here checks or defaults them again. Optional fields left out fall to the provider's behaviour.
  */
 export interface SshConnectionArgs {
     /** Address to connect to (IP or DNS name). */
     host: pulumi.Input<string>;
-    /** SSH port. Defaults to `22`. */
-    port?: pulumi.Input<number>;
+    /** SSH port. */
+    port: pulumi.Input<number>;
     /**
-     * Login user. Defaults to `root`. Any other user needs passwordless sudo (`NOPASSWD`), and
-     * no `requiretty` rule, because the provider doesn't allocate a terminal.
+     * Login user. Any user but `root` gets every command wrapped in `sudo -n`, so it needs
+     * passwordless sudo (`NOPASSWD`) and no `requiretty` rule (the provider allocates no terminal).
      */
-    user?: string;
+    user: string;
     /**
      * Private key text (PEM or OpenSSH). Always wrapped with `pulumi.secret`, so even a key read
      * from disk with `fs.readFileSync` never lands in state in clear (pulumi-command#111).
@@ -68,35 +70,6 @@ export interface SshConnectionArgs {
     perDialTimeout?: number;
 }
 
-/** The SSH login user, with its default applied. */
-export function sshUser(connection: SshConnectionArgs): string {
-    return connection.user ?? "root";
-}
-
-/** Problems with connection arguments (empty when valid). Only plain values can be checked. */
-export function validateConnection(connection: SshConnectionArgs, field: string): string[] {
-    const problems: string[] = [];
-    if (connection === undefined || connection === null || connection.host === undefined) {
-        return [`${field}.host is required`];
-    }
-    if (typeof connection.host === "string" && connection.host.trim() === "") {
-        problems.push(`${field}.host must not be empty`);
-    }
-    if (typeof connection.port === "number" && (!Number.isInteger(connection.port) || connection.port < 1 || connection.port > 65535)) {
-        problems.push(`${field}.port must be an integer between 1 and 65535, got ${connection.port}`);
-    }
-    if (connection.user !== undefined) {
-        problems.push(...validateAccountName(connection.user, `${field}.user`));
-    }
-    if (connection.dialErrorLimit !== undefined && (!Number.isInteger(connection.dialErrorLimit) || connection.dialErrorLimit < -1)) {
-        problems.push(`${field}.dialErrorLimit must be an integer >= -1, got ${connection.dialErrorLimit}`);
-    }
-    if (connection.perDialTimeout !== undefined && (!Number.isInteger(connection.perDialTimeout) || connection.perDialTimeout < 1)) {
-        problems.push(`${field}.perDialTimeout must be a positive integer, got ${connection.perDialTimeout}`);
-    }
-    return problems;
-}
-
 /** Overrides for one resource's dialing behaviour. */
 export interface DialOverrides {
     /** Failed dials tolerated. Defaults to the connection's value. */
@@ -110,8 +83,7 @@ export interface DialOverrides {
  * with `pulumi.secret`; fields left undefined are omitted so the provider applies its defaults.
  */
 export function toRemoteConnection(connection: SshConnectionArgs, overrides: DialOverrides = {}): RemoteConnection {
-    const out: RemoteConnection = { host: connection.host, user: sshUser(connection) };
-    if (connection.port !== undefined) out.port = connection.port;
+    const out: RemoteConnection = { host: connection.host, port: connection.port, user: connection.user };
     if (connection.privateKey !== undefined) out.privateKey = pulumi.secret(connection.privateKey);
     if (connection.privateKeyPassword !== undefined) out.privateKeyPassword = pulumi.secret(connection.privateKeyPassword);
     if (connection.password !== undefined) out.password = pulumi.secret(connection.password);

@@ -1,8 +1,10 @@
 // Pure builders of the scripts that lay out a host for etcd: system account, config and PKI
-// directories, data directory with its cluster marker.
+// directories, data directory with its cluster marker. Also the data dir guard the config parser
+// applies (this module imports no component, so the parser can use it).
 
+import { shJoin, shQuote, tempPathFor } from "../shellWords";
 import { CLUSTER_MARKER_FILE } from "./preflight";
-import { shJoin, shQuote, tempPathFor, validateAbsolutePath } from "./shell";
+import { validateAbsolutePath } from "./shell";
 
 /**
  * Directories a data dir must never be: `wipeDataOnDestroy` runs `rm -rf` on the data dir, so a
@@ -15,7 +17,10 @@ const FORBIDDEN_DATA_DIRS = new Set([
     "/var/cache", "/var/lib", "/var/log", "/var/opt", "/var/spool", "/var/tmp", "/etc/kubernetes",
 ]);
 
-/** Problems with a data dir path (empty when valid). */
+/**
+ * Problems with a data dir path (empty when valid). Checked once, where the configuration is
+ * parsed; `HostPreparation` takes the data dir as given.
+ */
 export function validateDataDir(dataDir: string, field: string): string[] {
     const problems = validateAbsolutePath(dataDir, field);
     if (problems.length > 0) return problems;

@@ -1,152 +1,96 @@
-import * as crypto from "crypto";
-import * as fs from "fs";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { SshConnectionArgs, sshUser, toRemoteConnection, validateConnection } from "./connection";
-import {
-    accountScript,
-    configDirsScript,
-    dataDirScript,
-    removeConfigDirsScript,
-    validateDataDir,
-    wipeDataDirScript,
-} from "./hostLayout";
-import {
-    EtcdInstall,
-    INSTALLED_BINARIES,
-    StagedBinary,
-    binaryInstallScript,
-    binaryPaths,
-    packageInstallScript,
-    parseEtcdVersion,
-    preinstalledCheckScript,
-    removeBinariesScript,
-    tarballInstallScript,
-    validateEtcdInstall,
-} from "./install";
-import { DEBIAN_PACKAGE_DATA_DIR, preflightScript, validateClusterToken, waitForSshScript } from "./preflight";
-import { asLoginUser, asRoot, tempPathFor, validateAbsolutePath, validateAccountName } from "./shell";
+import { SshConnectionArgs, toRemoteConnection } from "./connection";
+import { accountScript, configDirsScript, dataDirScript, removeConfigDirsScript, wipeDataDirScript } from "./hostLayout";
+import { EtcdInstall, binaryPaths } from "./install";
+import { createInstallStep, hashLocalBinaries } from "./installStep";
+import { DEBIAN_PACKAGE_DATA_DIR, preflightScript, waitForSshScript } from "./preflight";
+import { asLoginUser, asRoot } from "./shell";
 
 export { EtcdInstall } from "./install";
 
 /** How long to wait for SSH on a fresh host, and how hard to try. */
 export interface SshWaitArgs {
     /**
-     * Upper bound for the wait-for-SSH step (`customTimeouts`). Defaults to `"10m"`. Keep it
-     * above `dialErrorLimit × (perDialTimeout + 5 s backoff)` so the dial limit trips first: its
-     * error names the host and port (`dial tcp 10.0.0.11:22: connect: …`), a timeout doesn't.
+     * Upper bound for the wait-for-SSH step (`customTimeouts`), e.g. `"10m"`. Keep it above
+     * `dialErrorLimit × (perDialTimeout + 5 s backoff)` so the dial limit trips first: its error
+     * names the host and port (`dial tcp 10.0.0.11:22: connect: …`), a timeout doesn't.
      */
-    timeout?: string;
-    /** Failed dials before giving up. Defaults to `20`. */
-    dialErrorLimit?: number;
-    /** Seconds per dial attempt. Defaults to `10`. */
-    perDialTimeout?: number;
+    timeout: string;
+    /** Failed dials before giving up, e.g. `20`. Must be positive: the wait must end. */
+    dialErrorLimit: number;
+    /** Seconds per dial attempt, e.g. `10`. */
+    perDialTimeout: number;
 }
 
+/** Limits of the preflight's clock check, against the clock of the machine running Pulumi. */
+export interface ClockCheckArgs {
+    /**
+     * Largest tolerated lag of the host's clock, in seconds. A host further behind would see
+     * freshly issued certificates as "not yet valid" (`@pulumi/tls` can't backdate them,
+     * pitfalls P10).
+     */
+    maxBehindSeconds: number;
+    /**
+     * Largest tolerated lead of the host's clock, in seconds. A host ahead only sees leaves
+     * expire early, which early renewal absorbs, and this bound must also absorb a recorded
+     * runner time that is older than the check (see the clock note in the constructor).
+     */
+    maxAheadSeconds: number;
+}
+
+/**
+ * Arguments of {@link HostPreparation}. Every value arrives validated and complete: the
+ * configuration is checked once by `parseClusterConfig`, and the fixed paths, ports and limits
+ * come from the caller. This component neither re-checks nor defaults anything.
+ */
 export interface HostPreparationArgs {
     /** How to reach the host. A non-root `user` needs passwordless `sudo -n`; that is checked first. */
     connection: SshConnectionArgs;
     /**
      * This cluster's token (etcd `initial-cluster-token`), written as a marker into the data dir.
      * A data dir marked with another token, or holding an unmarked `member/` dir, fails
-     * preflight and is never wiped (pitfalls P1, P3). 1-128 of `[A-Za-z0-9._-]`.
+     * preflight and is never wiped (pitfalls P1, P3).
      */
     clusterToken: pulumi.Input<string>;
     /** How etcd gets onto the host. */
     install: EtcdInstall;
-    /** etcd data dir, `0700` owned by `user`. Defaults to `/var/lib/etcd`. */
-    dataDir?: string;
-    /** Config dir (`etcd.conf.yml` and friends), `0755 root:root`. Defaults to `/etc/etcd`. */
-    configDir?: string;
-    /** PKI dir, `0700` owned by `user`. Defaults to `<configDir>/pki`. */
-    pkiDir?: string;
+    /** etcd data dir, `0700` owned by `user`. Never a system directory (`validateDataDir`). */
+    dataDir: string;
+    /** Config dir (`etcd.conf.yml` and friends), `0755 root:root`. */
+    configDir: string;
+    /** PKI dir, `0700` owned by `user`. */
+    pkiDir: string;
     /**
-     * System user etcd runs as; created with no login shell if missing. Defaults to `"etcd"`.
-     * Pass `"root"` for the static-pod layout, where kubelet runs etcd as root: no account is
-     * created then, and the dirs are owned by root.
+     * System user etcd runs as; created with no login shell if missing. `"root"` for the
+     * static-pod layout, where kubelet runs etcd as root: no account is created then.
      */
-    user?: string;
-    /** Group of `user`. Defaults to the value of `user`. */
-    group?: string;
+    user: string;
+    /** Group of `user`. */
+    group: string;
     /**
-     * Remove the data dir (`rm -rf`) when this resource is destroyed. Defaults to `false`: the
-     * data dir is retained (`retainOnDelete`) and a later cluster with the same token reuses it.
+     * Remove the data dir (`rm -rf`) when this resource is destroyed. When `false` the data dir
+     * is retained (`retainOnDelete`) and a later cluster with the same token reuses it.
      * Flipping it takes effect after the next `pulumi up` records the new option.
      */
-    wipeDataOnDestroy?: boolean;
+    wipeDataOnDestroy: boolean;
     /**
-     * Largest tolerated lag of the host's clock behind the machine running Pulumi, in seconds.
-     * Defaults to `30`. A host further behind would see freshly issued certificates as "not yet
-     * valid" (`@pulumi/tls` can't backdate them, pitfalls P10).
+     * The clock check, or `undefined` for none: then there is no `${name}-clock` command and the
+     * preflight has no clock lines.
      */
-    clockSkewThresholdSeconds?: number;
-    /**
-     * Largest tolerated lead of the host's clock, in seconds. Defaults to `86400` (1 day). A host
-     * ahead only sees leaves expire early, which early renewal absorbs, and this bound must also
-     * absorb a recorded runner time that is older than the check (see the clock note in the code).
-     */
-    clockAheadToleranceSeconds?: number;
-    /** Ports that must be free, or held by etcd itself. Defaults to `[2379, 2380]`. */
-    ports?: number[];
+    clock: ClockCheckArgs | undefined;
+    /** Ports that must be free, or held by etcd itself. */
+    ports: readonly number[];
     /** Wait-for-SSH tuning. */
-    sshWait?: SshWaitArgs;
-}
-
-export const DEFAULT_DATA_DIR = "/var/lib/etcd";
-export const DEFAULT_CONFIG_DIR = "/etc/etcd";
-export const DEFAULT_ETCD_USER = "etcd";
-export const DEFAULT_PORTS: readonly number[] = [2379, 2380];
-
-/** Problems with {@link HostPreparationArgs} (empty when valid). Pure: no filesystem access. */
-export function validateHostPreparationArgs(args: HostPreparationArgs): string[] {
-    const problems: string[] = [...validateConnection(args.connection, "connection")];
-    if (args.clusterToken === undefined) problems.push("clusterToken is required");
-    if (typeof args.clusterToken === "string") problems.push(...validateClusterToken(args.clusterToken));
-    problems.push(...validateEtcdInstall(args.install, "install"));
-    problems.push(...validateDataDir(args.dataDir ?? DEFAULT_DATA_DIR, "dataDir"));
-    const configDir = args.configDir ?? DEFAULT_CONFIG_DIR;
-    problems.push(...validateAbsolutePath(configDir, "configDir"));
-    if (args.pkiDir !== undefined) problems.push(...validateAbsolutePath(args.pkiDir, "pkiDir"));
-    if (args.user !== undefined) problems.push(...validateAccountName(args.user, "user"));
-    if (args.group !== undefined) problems.push(...validateAccountName(args.group, "group"));
-    const behind = args.clockSkewThresholdSeconds;
-    if (behind !== undefined && (!Number.isInteger(behind) || behind < 1)) {
-        problems.push(`clockSkewThresholdSeconds must be a positive integer, got ${behind}`);
-    }
-    const ahead = args.clockAheadToleranceSeconds;
-    if (ahead !== undefined && (!Number.isInteger(ahead) || ahead < 1)) {
-        problems.push(`clockAheadToleranceSeconds must be a positive integer, got ${ahead}`);
-    }
-    if (args.ports !== undefined) {
-        if (args.ports.length === 0 || args.ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
-            problems.push(`ports must be a non-empty list of TCP ports, got ${JSON.stringify(args.ports)}`);
-        }
-    }
-    const wait = args.sshWait ?? {};
-    if (wait.timeout !== undefined && !/^([0-9]+(ms|s|m|h))+$/.test(wait.timeout)) {
-        problems.push(`sshWait.timeout must be a duration such as "10m", got ${JSON.stringify(wait.timeout)}`);
-    }
-    if (wait.dialErrorLimit !== undefined && (!Number.isInteger(wait.dialErrorLimit) || wait.dialErrorLimit < 1)) {
-        problems.push(`sshWait.dialErrorLimit must be a positive integer (the wait must end), got ${wait.dialErrorLimit}`);
-    }
-    if (wait.perDialTimeout !== undefined && (!Number.isInteger(wait.perDialTimeout) || wait.perDialTimeout < 1)) {
-        problems.push(`sshWait.perDialTimeout must be a positive integer, got ${wait.perDialTimeout}`);
-    }
-    return problems;
-}
-
-/** Remote staging path of an uploaded binary. In `/var/tmp`: it exists everywhere and survives reboots. */
-export function stagingPath(name: string, binary: string): string {
-    return `/var/tmp/etcdhosts-${name.replace(/[^A-Za-z0-9._-]/g, "_")}-${binary}`;
+    sshWait: SshWaitArgs;
 }
 
 /**
  * Prepares one host for etcd, in this order (each step `dependsOn` the one before):
  *
  * 1. `${name}-wait-ssh`: wait for SSH with a bounded number of dials, check `sudo -n`.
- * 2. `${name}-clock` (local) and `${name}-preflight`: read-only checks of clock, data dir and
- *    ports. Nothing on the host is changed before they pass.
+ * 2. `${name}-clock` (local; only with a clock check) and `${name}-preflight`: read-only checks
+ *    of clock, data dir and ports. Nothing on the host is changed before they pass.
  * 3. `${name}-install` (plus `${name}-stage-etcd|etcdctl` uploads for `binary`): etcd binaries.
  *    None for install method `none`.
  * 4. `${name}-account`: system user and group (skipped for `root`); after the install because
@@ -176,44 +120,35 @@ export class HostPreparation extends pulumi.ComponentResource {
     constructor(name: string, args: HostPreparationArgs, opts?: pulumi.ComponentResourceOptions) {
         super("etcdhosts:remote:HostPreparation", name, {}, opts);
 
-        const problems = validateHostPreparationArgs(args);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`HostPreparation ${name}: ${problems.join("; ")}`, this);
-        }
         // The one check that reads the local disk: binaries to upload must exist now, at preview.
-        const localBinaries = args.install.method === "binary" ? hashLocalBinaries(name, args.install.localDir, this) : [];
+        const localBinaries = args.install.method === "binary" ? hashLocalBinaries(`HostPreparation ${name}`, args.install.localDir, this) : [];
 
-        const sshUserName = sshUser(args.connection);
-        this.user = args.user ?? DEFAULT_ETCD_USER;
-        this.group = args.group ?? this.user;
-        this.dataDir = args.dataDir ?? DEFAULT_DATA_DIR;
-        this.configDir = args.configDir ?? DEFAULT_CONFIG_DIR;
-        this.pkiDir = args.pkiDir ?? `${this.configDir}/pki`;
+        const sshUserName = args.connection.user;
+        this.user = args.user;
+        this.group = args.group;
+        this.dataDir = args.dataDir;
+        this.configDir = args.configDir;
+        this.pkiDir = args.pkiDir;
         const binaries = binaryPaths(args.install);
         this.etcdBinary = binaries.etcd;
         this.etcdctlBinary = binaries.etcdctl;
         const connection = toRemoteConnection(args.connection);
-        const wipe = args.wipeDataOnDestroy ?? false;
-
-        const token = pulumi.output(args.clusterToken).apply((t) => {
-            const bad = validateClusterToken(t);
-            if (bad.length > 0) throw new pulumi.ResourceError(`HostPreparation ${name}: ${bad.join("; ")}`, this);
-            return t;
-        });
+        const wipe = args.wipeDataOnDestroy;
+        const token = pulumi.output(args.clusterToken);
 
         // 1. Wait for SSH. A finite dial limit ends the wait with the provider's dial error, which
         //    names host and port; customTimeouts is the backstop.
-        const wait = args.sshWait ?? {};
+        const wait = args.sshWait;
         const waitSsh = new command.remote.Command(`${name}-wait-ssh`, {
             connection: toRemoteConnection(args.connection, {
-                dialErrorLimit: wait.dialErrorLimit ?? 20,
-                perDialTimeout: wait.perDialTimeout ?? 10,
+                dialErrorLimit: wait.dialErrorLimit,
+                perDialTimeout: wait.perDialTimeout,
             }),
             create: asLoginUser(waitForSshScript(sshUserName)),
         }, {
             parent: this,
             dependsOn: opts?.dependsOn,
-            customTimeouts: { create: wait.timeout ?? "10m", update: wait.timeout ?? "10m" },
+            customTimeouts: { create: wait.timeout, update: wait.timeout },
         });
 
         // 2. Preflight.
@@ -234,54 +169,44 @@ export class HostPreparation extends pulumi.ComponentResource {
         // than the runner's real time, "host behind" stays a sound check (the host is at least
         // that far behind), and that's the direction that breaks certificates, so it gets the
         // tight limit. "Host ahead" gets a loose limit, and its message names the stale-stamp fix.
+        //
+        // Without a clock check there is no stamp, no stdin and no clock line in the script.
         const clockResourceName = `${name}-clock`;
         const preflightCreate = token.apply((t) => asRoot(preflightScript({
             dataDir: this.dataDir,
             clusterToken: t,
-            ports: args.ports ?? DEFAULT_PORTS,
-            maxClockBehindSeconds: args.clockSkewThresholdSeconds ?? 30,
-            maxClockAheadSeconds: args.clockAheadToleranceSeconds ?? 86400,
-            clockResourceName,
+            ports: args.ports,
+            clock: args.clock === undefined ? undefined : { ...args.clock, resourceName: clockResourceName },
             // The distribution package's own localhost cluster in our data dir is taken over by
             // the install step, not refused (see packageInstallScript).
             ...(args.install.method === "package" ? { packageDataDir: DEBIAN_PACKAGE_DATA_DIR } : {}),
         }), sshUserName));
-        const clock = new command.local.Command(clockResourceName, {
+        const clock = args.clock === undefined ? undefined : new command.local.Command(clockResourceName, {
             create: "date -u +%s",
-            triggers: [preflightCreate, args.connection.host, args.connection.port ?? 22],
+            triggers: [preflightCreate, args.connection.host, args.connection.port],
         }, { parent: this, dependsOn: [waitSsh] });
         const preflight = new command.remote.Command(`${name}-preflight`, {
             connection,
             create: preflightCreate,
-            stdin: pulumi.interpolate`${clock.stdout}\n`,
-        }, { parent: this, dependsOn: [waitSsh, clock] });
+            ...(clock !== undefined ? { stdin: pulumi.interpolate`${clock.stdout}\n` } : {}),
+        }, { parent: this, dependsOn: clock !== undefined ? [waitSsh, clock] : [waitSsh] });
 
         // 3. Install.
-        const stages: command.remote.CopyToRemote[] = [];
-        const staged: StagedBinary[] = [];
-        for (const b of localBinaries) {
-            const remotePath = stagingPath(name, b.binary);
-            stages.push(new command.remote.CopyToRemote(`${name}-stage-${b.binary}`, {
-                connection,
-                source: new pulumi.asset.FileAsset(b.localPath),
-                remotePath,
-                // The provider re-copies when the asset's hash changes; the explicit trigger makes
-                // that visible in the diff and independent of how the engine hashes assets.
-                triggers: [b.sha256],
-            }, { parent: this, dependsOn: [preflight] }));
-            staged.push({ staged: remotePath, target: b.binary === "etcd" ? binaries.etcd : binaries.etcdctl, sha256: b.sha256 });
-        }
         let installed: pulumi.Resource = preflight;
         if (args.install.method === "none") {
             this.etcdVersion = pulumi.output("");
         } else {
-            const install = new command.remote.Command(`${name}-install`, {
+            const step = createInstallStep(name, this, {
+                install: args.install,
+                localBinaries,
+                binaries,
+                dataDir: this.dataDir,
                 connection,
-                create: asRoot(installScript(args.install, staged, binaries.etcd, this.dataDir), sshUserName),
-                ...installDelete(args.install, staged, binaries, sshUserName),
-            }, { parent: this, dependsOn: [preflight, ...stages], deleteBeforeReplace: true });
-            this.etcdVersion = install.stdout.apply(parseEtcdVersion);
-            installed = install;
+                sshUser: sshUserName,
+                after: preflight,
+            });
+            this.etcdVersion = step.etcdVersion;
+            installed = step.installed;
         }
 
         // 4. Account. Kept on destroy: a retained data dir (and logs, snapshots) stay owned by
@@ -317,53 +242,4 @@ export class HostPreparation extends pulumi.ComponentResource {
             etcdVersion: this.etcdVersion,
         });
     }
-}
-
-/** A local binary to upload, with its hash. */
-interface LocalBinary {
-    binary: string;
-    localPath: string;
-    sha256: string;
-}
-
-function hashLocalBinaries(name: string, localDir: string, parent: pulumi.Resource): LocalBinary[] {
-    return INSTALLED_BINARIES.map((binary) => {
-        const localPath = path.resolve(localDir, binary);
-        let content: Buffer;
-        try {
-            content = fs.readFileSync(localPath);
-        } catch (e) {
-            throw new pulumi.ResourceError(`HostPreparation ${name}: install.localDir has no readable ${binary} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message} for ${localPath})`, parent);
-        }
-        return { binary, localPath, sha256: crypto.createHash("sha256").update(content).digest("hex") };
-    });
-}
-
-function installScript(spec: Exclude<EtcdInstall, { method: "none" }>, staged: StagedBinary[], etcdPath: string, dataDir: string): string {
-    switch (spec.method) {
-        case "package":
-            return packageInstallScript(spec.packages, dataDir);
-        case "binary":
-            return binaryInstallScript(staged, etcdPath);
-        case "tarball":
-            return tarballInstallScript(spec);
-        case "preinstalled":
-            return preinstalledCheckScript(spec);
-        default: {
-            const exhaustive: never = spec;
-            throw new Error(`unknown install method ${JSON.stringify(exhaustive)}`);
-        }
-    }
-}
-
-/**
- * Delete script of the install step. Binaries we put there are removed; distro packages and
- * preinstalled binaries are not ours to remove.
- */
-function installDelete(spec: Exclude<EtcdInstall, { method: "none" }>, staged: StagedBinary[], binaries: { etcd: string; etcdctl: string }, sshUserName: string): { delete?: string } {
-    if (spec.method === "package" || spec.method === "preinstalled") {
-        return {};
-    }
-    const paths = [binaries.etcd, tempPathFor(binaries.etcd), binaries.etcdctl, tempPathFor(binaries.etcdctl), ...staged.map((s) => s.staged)];
-    return { delete: asRoot(removeBinariesScript(paths), sshUserName) };
 }

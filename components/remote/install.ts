@@ -1,16 +1,19 @@
 // Pure builders of the scripts that put etcd and etcdctl on a host, one per install method.
 // Every script ends by printing `etcd --version`, which `parseEtcdVersion` reads back.
+//
+// The install specs arrive complete and validated (`parseClusterConfig` checks the config keys
+// behind them); nothing here defaults or re-checks a value.
 
+import { parentDir, shJoin, shQuote, tempPathFor } from "../shellWords";
 import { CLUSTER_MARKER_FILE, DEBIAN_PACKAGE_DATA_DIR, packageLocalClusterFunction } from "./preflight";
-import { parentDir, shJoin, shQuote, tempPathFor, validateAbsolutePath } from "./shell";
 
 /** Debian packages: `etcd-server` and `etcd-client` (binaries in `/usr/bin`). */
 export interface PackageInstall {
     method: "package";
     /**
-     * Packages to require. Defaults to `["etcd-server", "etcd-client"]`. Missing ones are
-     * installed with `apt-get install -y`, which only works with a reachable (local) mirror:
-     * without one, preinstall them.
+     * Packages to require, e.g. `["etcd-server", "etcd-client"]`. Missing ones are installed
+     * with `apt-get install -y`, which only works with a reachable (local) mirror: without one,
+     * preinstall them.
      *
      * Debian's `etcd-server` enables and starts its own `etcd.service` on a real `apt install`:
      * a one-member cluster on localhost with data in `/var/lib/etcd/default`. The install step
@@ -21,7 +24,7 @@ export interface PackageInstall {
      * packaged one from `/etc/systemd/system`; the static-pod layout must keep the packaged
      * service disabled.
      */
-    packages?: string[];
+    packages: readonly string[];
 }
 
 /** Binaries uploaded from the machine running Pulumi. */
@@ -32,8 +35,8 @@ export interface BinaryInstall {
      * preview time: their sha256 decides when to upload and install again.
      */
     localDir: string;
-    /** Target directory on the host. Defaults to `/usr/local/bin`. */
-    installDir?: string;
+    /** Target directory on the host, e.g. `/usr/local/bin`. */
+    installDir: string;
 }
 
 /** A release tarball fetched by the host itself. */
@@ -45,8 +48,8 @@ export interface TarballInstall {
     sha256: string;
     /** etcd version in the tarball, e.g. `3.5.17`; an installed `etcd` of this version is kept. */
     version: string;
-    /** Target directory on the host. Defaults to `/usr/local/bin`. */
-    installDir?: string;
+    /** Target directory on the host, e.g. `/usr/local/bin`. */
+    installDir: string;
 }
 
 /** etcd already on the host, e.g. baked into the image. */
@@ -54,10 +57,10 @@ export interface PreinstalledInstall {
     method: "preinstalled";
     /** Absolute path of `etcd`. */
     etcdPath: string;
-    /** Absolute path of `etcdctl`. Defaults to `etcdctl` next to `etcdPath`. */
-    etcdctlPath?: string;
-    /** Required version, e.g. `3.5.17`. Defaults to accepting any version. */
-    version?: string;
+    /** Absolute path of `etcdctl`. */
+    etcdctlPath: string;
+    /** Required version, e.g. `3.5.17`, or `undefined` to accept whatever version is there. */
+    version: string | undefined;
 }
 
 /**
@@ -72,8 +75,6 @@ export interface NoInstall {
 /** How etcd gets onto a host. */
 export type EtcdInstall = PackageInstall | BinaryInstall | TarballInstall | PreinstalledInstall | NoInstall;
 
-export const DEFAULT_PACKAGES: readonly string[] = ["etcd-server", "etcd-client"];
-export const DEFAULT_INSTALL_DIR = "/usr/local/bin";
 /** Binaries the `binary` and `tarball` methods install. */
 export const INSTALLED_BINARIES: readonly string[] = ["etcd", "etcdctl"];
 
@@ -85,63 +86,15 @@ export function binaryPaths(spec: EtcdInstall): { etcd: string; etcdctl: string 
         case "package":
             return { etcd: "/usr/bin/etcd", etcdctl: "/usr/bin/etcdctl" };
         case "binary":
-        case "tarball": {
-            const dir = spec.installDir ?? DEFAULT_INSTALL_DIR;
-            return { etcd: `${dir}/etcd`, etcdctl: `${dir}/etcdctl` };
-        }
+        case "tarball":
+            return { etcd: `${spec.installDir}/etcd`, etcdctl: `${spec.installDir}/etcdctl` };
         case "preinstalled":
-            return { etcd: spec.etcdPath, etcdctl: spec.etcdctlPath ?? spec.etcdPath.replace(/[^/]*$/, "etcdctl") };
+            return { etcd: spec.etcdPath, etcdctl: spec.etcdctlPath };
         default: {
             const exhaustive: never = spec;
             throw new Error(`unknown install method ${JSON.stringify(exhaustive)}`);
         }
     }
-}
-
-const VERSION = /^[0-9]+\.[0-9]+\.[0-9]+(-[A-Za-z0-9.]+)?$/;
-
-/** Problems with an {@link EtcdInstall} (empty when valid). Doesn't touch the filesystem. */
-export function validateEtcdInstall(spec: EtcdInstall, field: string): string[] {
-    if (spec === undefined || spec === null || typeof spec !== "object") {
-        return [`${field} is required`];
-    }
-    const problems: string[] = [];
-    switch (spec.method) {
-        case "none":
-            break;
-        case "package":
-            for (const p of spec.packages ?? DEFAULT_PACKAGES) {
-                if (!/^[a-z0-9][a-z0-9+.-]+$/.test(p)) problems.push(`${field}.packages has an invalid Debian package name ${JSON.stringify(p)}`);
-            }
-            if (spec.packages !== undefined && spec.packages.length === 0) problems.push(`${field}.packages must not be empty`);
-            break;
-        case "binary":
-            if (typeof spec.localDir !== "string" || spec.localDir === "") problems.push(`${field}.localDir is required`);
-            if (spec.installDir !== undefined) problems.push(...validateAbsolutePath(spec.installDir, `${field}.installDir`));
-            break;
-        case "tarball":
-            if (typeof spec.url !== "string" || !/^(https?|file):\/\/[^\s'"\\]+$/.test(spec.url)) {
-                problems.push(`${field}.url must be an http(s):// or file:// URL without spaces or quotes, got ${JSON.stringify(spec.url)}`);
-            }
-            if (typeof spec.sha256 !== "string" || !/^[0-9a-fA-F]{64}$/.test(spec.sha256)) {
-                problems.push(`${field}.sha256 must be 64 hex digits, got ${JSON.stringify(spec.sha256)}`);
-            }
-            if (typeof spec.version !== "string" || !VERSION.test(spec.version)) {
-                problems.push(`${field}.version must look like 3.5.17 (no leading "v"), got ${JSON.stringify(spec.version)}`);
-            }
-            if (spec.installDir !== undefined) problems.push(...validateAbsolutePath(spec.installDir, `${field}.installDir`));
-            break;
-        case "preinstalled":
-            problems.push(...validateAbsolutePath(spec.etcdPath, `${field}.etcdPath`));
-            if (spec.etcdctlPath !== undefined) problems.push(...validateAbsolutePath(spec.etcdctlPath, `${field}.etcdctlPath`));
-            if (spec.version !== undefined && !VERSION.test(spec.version)) {
-                problems.push(`${field}.version must look like 3.5.17 (no leading "v"), got ${JSON.stringify(spec.version)}`);
-            }
-            break;
-        default:
-            problems.push(`${field}.method must be one of package, binary, tarball, preinstalled, none, got ${JSON.stringify((spec as { method?: unknown }).method)}`);
-    }
-    return problems;
 }
 
 const FAIL = `fail() { printf 'etcdhosts: %s\\n' "$*" >&2; exit 1; }`;
@@ -172,7 +125,7 @@ const OWN_UNIT_FILE = "/etc/systemd/system/etcd.service";
  *
  * @param dataDir our data dir; the package's data dir is only touched when it lies directly in it.
  */
-export function packageInstallScript(packages: readonly string[] = DEFAULT_PACKAGES, dataDir = "/var/lib/etcd"): string {
+export function packageInstallScript(packages: readonly string[], dataDir: string): string {
     const list = packages.join(" ");
     const moveAside =
         parentDir(DEBIAN_PACKAGE_DATA_DIR) === dataDir
@@ -247,7 +200,7 @@ export function binaryInstallScript(binaries: readonly StagedBinary[], etcdPath:
  * and `etcdctl`. Idempotent: skipped when the installed `etcd --version` already matches.
  */
 export function tarballInstallScript(spec: TarballInstall): string {
-    const dir = spec.installDir ?? DEFAULT_INSTALL_DIR;
+    const dir = spec.installDir;
     const sha = spec.sha256.toLowerCase();
     return [
         "set -eu",

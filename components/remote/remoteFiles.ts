@@ -1,35 +1,26 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { SshConnectionArgs, sshUser, toRemoteConnection, validateConnection } from "./connection";
-import {
-    FileTarget,
-    asRoot,
-    encodeFileBundle,
-    normalizeFileMode,
-    removeFilesScript,
-    validateAbsolutePath,
-    validateAccountName,
-    validateFileMode,
-    writeFilesScript,
-} from "./shell";
+import { SshConnectionArgs, toRemoteConnection } from "./connection";
+import { FileTarget, asRoot, encodeFileBundle, removeFilesScript, writeFilesScript } from "./shell";
 
 /** One file to write. */
 export interface RemoteFileArgs {
     /**
      * Absolute, normalized path on the host. A missing parent directory is created `0700
      * root:root`; create directories that need another mode or owner with `HostPreparation`
-     * first. Must be unique within one `RemoteFiles`.
+     * first. Must be unique within one `RemoteFiles`, and its file name must not start with
+     * `.tmp.` (the atomic write's temp files).
      */
     path: string;
     /** File content (text). May be a secret `Output`; it only ever travels on stdin. */
     content: pulumi.Input<string>;
-    /** Octal mode. Defaults to `"0600"`, safe for keys; pass `"0644"` for certificates and configs. */
-    mode?: string;
-    /** Owning user. Defaults to `"root"`. */
-    owner?: string;
-    /** Owning group. Defaults to `"root"`. */
-    group?: string;
+    /** Octal mode, e.g. `"0600"` for keys, `"0644"` for certificates and configs. */
+    mode: string;
+    /** Owning user (name or numeric id). */
+    owner: string;
+    /** Owning group (name or numeric id). */
+    group: string;
 }
 
 export interface RemoteFilesArgs {
@@ -43,41 +34,9 @@ export interface RemoteFilesArgs {
     files: RemoteFileArgs[];
 }
 
-/** Problems with {@link RemoteFilesArgs} (empty when valid). */
-export function validateRemoteFilesArgs(args: RemoteFilesArgs): string[] {
-    const problems: string[] = [...validateConnection(args.connection, "connection")];
-    if (!Array.isArray(args.files) || args.files.length === 0) {
-        problems.push("files must list at least one file");
-        return problems;
-    }
-    const seen = new Set<string>();
-    args.files.forEach((f, i) => {
-        const field = `files[${i}]`;
-        problems.push(...validateAbsolutePath(f.path, `${field}.path`));
-        if (f.path === "/") problems.push(`${field}.path must name a file, got "/"`);
-        if (typeof f.path === "string" && f.path.split("/").pop()?.startsWith(".tmp.")) {
-            problems.push(`${field}.path must not start its file name with ".tmp." (reserved for atomic writes), got ${JSON.stringify(f.path)}`);
-        }
-        if (seen.has(f.path)) {
-            problems.push(`${field}.path ${JSON.stringify(f.path)} is listed twice`);
-        }
-        seen.add(f.path);
-        if (f.content === undefined) problems.push(`${field}.content is required`);
-        if (f.mode !== undefined) problems.push(...validateFileMode(f.mode, `${field}.mode`));
-        if (f.owner !== undefined) problems.push(...validateAccountName(f.owner, `${field}.owner`));
-        if (f.group !== undefined) problems.push(...validateAccountName(f.group, `${field}.group`));
-    });
-    return problems;
-}
-
-/** Plain file targets with defaults applied. */
+/** Where and how each file is written; its content travels separately, on stdin. */
 export function fileTargets(files: readonly RemoteFileArgs[]): FileTarget[] {
-    return files.map((f) => ({
-        path: f.path,
-        mode: normalizeFileMode(f.mode ?? "0600"),
-        owner: f.owner ?? "root",
-        group: f.group ?? "root",
-    }));
+    return files.map((f) => ({ path: f.path, mode: f.mode, owner: f.owner, group: f.group }));
 }
 
 /**
@@ -106,12 +65,7 @@ export class RemoteFiles extends pulumi.ComponentResource {
     constructor(name: string, args: RemoteFilesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("etcdhosts:remote:RemoteFiles", name, {}, opts);
 
-        const problems = validateRemoteFilesArgs(args);
-        if (problems.length > 0) {
-            throw new pulumi.ResourceError(`RemoteFiles ${name}: ${problems.join("; ")}`, this);
-        }
-
-        const user = sshUser(args.connection);
+        const user = args.connection.user;
         const targets = fileTargets(args.files);
         this.paths = targets.map((t) => t.path);
 

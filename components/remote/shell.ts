@@ -1,31 +1,10 @@
-// Pure POSIX shell helpers: quoting, privilege wrapping, and the scripts that write files
-// atomically with a given mode, owner and group. Every remote script in this project is built
-// here or from these pieces, so its exact text can be unit-tested without a host.
+// Pure POSIX shell helpers: privilege wrapping, and the scripts that write files atomically with a
+// given mode, owner and group (quoting lives in ../shellWords). Every remote script in this
+// project is built here or from these pieces, so its exact text can be unit-tested without a host.
 //
 // Scripts are written for POSIX `sh` (dash on Debian): no `pipefail`, no arrays, no `[[`.
 
-/** Characters that never need quoting in a POSIX shell word. */
-const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
-
-/**
- * Quote one word for a POSIX shell. Safe words are returned as they are; everything else is
- * wrapped in single quotes, with each embedded `'` written as `'"'"'`. Refuses NUL, which no
- * shell word can hold.
- */
-export function shQuote(word: string): string {
-    if (word.includes("\0")) {
-        throw new Error("a shell word can't contain a NUL byte");
-    }
-    if (SAFE_WORD.test(word)) {
-        return word;
-    }
-    return `'${word.replace(/'/g, `'"'"'`)}'`;
-}
-
-/** Quote and join words into one command line. */
-export function shJoin(words: readonly string[]): string {
-    return words.map(shQuote).join(" ");
-}
+import { shJoin, shQuote, tempPathFor } from "../shellWords";
 
 /** Whether commands for this SSH user need `sudo`. */
 export function needsSudo(sshUser: string): boolean {
@@ -73,39 +52,9 @@ export function validateAbsolutePath(path: string, field: string): string[] {
     return [];
 }
 
-/** Problems with an octal file mode such as `0600` (empty when valid). */
-export function validateFileMode(mode: string, field: string): string[] {
-    return /^[0-7]{3,4}$/.test(mode) ? [] : [`${field} must be an octal mode such as "0600", got ${JSON.stringify(mode)}`];
-}
-
-/** Four-digit form of a valid mode: `600` → `0600`. */
+/** Four-digit form of an octal mode: `600` → `0600`. */
 export function normalizeFileMode(mode: string): string {
     return mode.length === 3 ? `0${mode}` : mode;
-}
-
-/**
- * Problems with a user or group name (empty when valid): the portable `useradd` syntax, or a
- * numeric id.
- */
-export function validateAccountName(name: string, field: string): string[] {
-    return /^(?:[a-z_][a-z0-9_-]{0,31}|[0-9]+)$/.test(name)
-        ? []
-        : [`${field} must be a user/group name like "etcd" or a numeric id, got ${JSON.stringify(name)}`];
-}
-
-/**
- * Temp file used for an atomic write of `path`: same directory (so `mv` is a rename(2) on the same
- * filesystem, atomic for readers), hidden, and named after the target so leftovers are obvious.
- */
-export function tempPathFor(path: string): string {
-    const slash = path.lastIndexOf("/");
-    return `${path.slice(0, slash + 1)}.tmp.${path.slice(slash + 1)}`;
-}
-
-/** Parent directory of an absolute path. */
-export function parentDir(path: string): string {
-    const slash = path.lastIndexOf("/");
-    return slash <= 0 ? "/" : path.slice(0, slash);
 }
 
 /** Where and how one file is written. Content travels separately, on stdin. */

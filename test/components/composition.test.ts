@@ -23,24 +23,42 @@ const members = [
     { name: "etcd-c", ip: "10.0.0.23" },
 ];
 
-const ca = new CertificateAuthority("ca");
+const ca = new CertificateAuthority("ca", { generate: { keyAlgorithm: "ECDSA-P256", validityHours: 87600, earlyRenewalHours: 0, commonName: "etcd-ca" } });
+const leaf = { keyAlgorithm: "ECDSA-P256", validityHours: 8760, earlyRenewalHours: 720 } as const;
 const certs = new MemberCertificates("certs", {
+    ...leaf,
     ca,
-    members: members.map((m) => ({ name: m.name, sans: { dnsNames: [m.name, "localhost"], ipAddresses: [m.ip, "127.0.0.1"] } })),
+    members: members.map((m) => {
+        const sans = { dnsNames: [m.name, "localhost"], ipAddresses: [m.ip, "127.0.0.1"] };
+        return { name: m.name, sans, peerSans: sans };
+    }),
 });
-new ClientCertificates("clients", { ca });
+new ClientCertificates("clients", { ...leaf, ca, adminCommonName: "root" });
 for (const m of members) {
-    const connection = { host: m.ip, user: "deploy", privateKey: SSH_KEY };
-    const host = new HostPreparation(`${m.name}-host`, { connection, clusterToken: "tok-1", install: { method: "package" } });
+    const connection = { host: m.ip, port: 22, user: "deploy", privateKey: SSH_KEY };
+    const host = new HostPreparation(`${m.name}-host`, {
+        connection,
+        clusterToken: "tok-1",
+        install: { method: "package", packages: ["etcd-server", "etcd-client"] },
+        dataDir: "/var/lib/etcd",
+        configDir: "/etc/etcd",
+        pkiDir: "/etc/etcd/pki",
+        user: "etcd",
+        group: "etcd",
+        wipeDataOnDestroy: false,
+        clock: { maxBehindSeconds: 30, maxAheadSeconds: 86400 },
+        ports: [2379, 2380],
+        sshWait: { timeout: "10m", dialErrorLimit: 20, perDialTimeout: 10 },
+    });
     const set = certs.members[m.name];
     new RemoteFiles(`${m.name}-pki`, {
         connection,
         files: [
             { path: "/etc/etcd/pki/ca.crt", content: ca.certPem, mode: "0644", owner: "etcd", group: "etcd" },
             { path: "/etc/etcd/pki/server.crt", content: set.server.certPem, mode: "0644", owner: "etcd", group: "etcd" },
-            { path: "/etc/etcd/pki/server.key", content: set.server.keyPem, owner: "etcd", group: "etcd" },
+            { path: "/etc/etcd/pki/server.key", content: set.server.keyPem, mode: "0600", owner: "etcd", group: "etcd" },
             { path: "/etc/etcd/pki/peer.crt", content: set.peer.certPem, mode: "0644", owner: "etcd", group: "etcd" },
-            { path: "/etc/etcd/pki/peer.key", content: set.peer.keyPem, owner: "etcd", group: "etcd" },
+            { path: "/etc/etcd/pki/peer.key", content: set.peer.keyPem, mode: "0600", owner: "etcd", group: "etcd" },
         ],
     }, { dependsOn: [host] });
 }

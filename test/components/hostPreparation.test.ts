@@ -20,7 +20,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { HostPreparation, HostPreparationArgs, stagingPath, validateHostPreparationArgs } from "../../components/remote/hostPreparation";
+import { HostPreparation, HostPreparationArgs } from "../../components/remote/hostPreparation";
+import { stagingPath } from "../../components/remote/installStep";
 import { DEBIAN_PACKAGE_DATA_DIR, preflightScript } from "../../components/remote/preflight";
 import { accountScript, configDirsScript, dataDirScript, removeConfigDirsScript } from "../../components/remote/hostLayout";
 import { asRoot } from "../../components/remote/shell";
@@ -30,11 +31,21 @@ import type { RecordedResource } from "../support/mocks";
 const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nSSH-KEY-MATERIAL\n-----END OPENSSH PRIVATE KEY-----\n";
 const CMD = "command:remote:Command";
 
+/** The values the cluster wiring passes (the component itself defaults nothing). */
 function base(overrides: Partial<HostPreparationArgs> = {}): HostPreparationArgs {
     return {
-        connection: { host: "10.0.0.11", privateKey: SSH_KEY },
+        connection: { host: "10.0.0.11", port: 22, user: "root", privateKey: SSH_KEY },
         clusterToken: "tok-1",
-        install: { method: "package" },
+        install: { method: "package", packages: ["etcd-server", "etcd-client"] },
+        dataDir: "/var/lib/etcd",
+        configDir: "/etc/etcd",
+        pkiDir: "/etc/etcd/pki",
+        user: "etcd",
+        group: "etcd",
+        wipeDataOnDestroy: false,
+        clock: { maxBehindSeconds: 30, maxAheadSeconds: 86400 },
+        ports: [2379, 2380],
+        sshWait: { timeout: "10m", dialErrorLimit: 20, perDialTimeout: 10 },
         ...overrides,
     };
 }
@@ -102,9 +113,7 @@ test("clock + preflight: runner time on stdin from a local command that re-runs 
         dataDir: "/var/lib/etcd",
         clusterToken: "tok-1",
         ports: [2379, 2380],
-        maxClockBehindSeconds: 30,
-        maxClockAheadSeconds: 86400,
-        clockResourceName: "h1-clock",
+        clock: { maxBehindSeconds: 30, maxAheadSeconds: 86400, resourceName: "h1-clock" },
         // The stack installs Debian's package, whose own localhost cluster preflight tolerates.
         packageDataDir: DEBIAN_PACKAGE_DATA_DIR,
     }), "root");
@@ -130,7 +139,7 @@ test("layout commands: exact scripts; data dir retained and never rm -rf by defa
     for (const r of mocks.childrenOf("h1")) {
         for (const s of commandStrings(r)) assert.doesNotMatch(s, /rm -rf/, r.name);
     }
-    assert.equal(mocks.named("h1-install").inputs.create, asRoot(packageInstallScript(), "root"));
+    assert.equal(mocks.named("h1-install").inputs.create, asRoot(packageInstallScript(["etcd-server", "etcd-client"], "/var/lib/etcd"), "root"));
     // Distro packages are not ours to remove.
     assert.equal(mocks.named("h1-install").inputs.delete, undefined);
 });
@@ -145,7 +154,7 @@ test("wipeDataOnDestroy: the data dir gets an rm -rf delete and is no longer ret
 });
 
 test("sudo -n only for non-root users; the wait step checks sudo without using it", async () => {
-    new HostPreparation("hdeploy", base({ connection: { host: "10.0.0.12", user: "deploy" } }));
+    new HostPreparation("hdeploy", base({ connection: { host: "10.0.0.12", port: 22, user: "deploy" } }));
     await mocks.settle();
     const wait = mocks.named("hdeploy-wait-ssh");
     assert.ok(wait.inputs.create.startsWith("sh -c 'set -eu\nsudo -n true 2>/dev/null || {"));
@@ -158,7 +167,7 @@ test("sudo -n only for non-root users; the wait step checks sudo without using i
 });
 
 test("user root (static-pod layout): no account step, dirs owned by root", async () => {
-    const host = new HostPreparation("hroot", base({ user: "root", pkiDir: "/etc/kubernetes/pki/etcd" }));
+    const host = new HostPreparation("hroot", base({ user: "root", group: "root", pkiDir: "/etc/kubernetes/pki/etcd" }));
     await mocks.settle();
     assert.deepEqual(mocks.childrenOf("hroot").map((c) => c.name).sort(), [
         "hroot-clock", "hroot-config-dirs", "hroot-data-dir", "hroot-install", "hroot-preflight", "hroot-wait-ssh",
@@ -175,7 +184,7 @@ test("binary install: uploads with CopyToRemote, hash in the install script and 
     fs.writeFileSync(path.join(dir, "etcdctl"), "fake etcdctl v1");
     const sha = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
 
-    const host = new HostPreparation("hbin", base({ install: { method: "binary", localDir: dir } }));
+    const host = new HostPreparation("hbin", base({ install: { method: "binary", localDir: dir, installDir: "/usr/local/bin" } }));
     await mocks.settle();
     fs.rmSync(dir, { recursive: true, force: true });
 
@@ -206,7 +215,7 @@ test("binary install: a missing local binary fails at construction with a clear 
     fs.writeFileSync(path.join(dir, "etcd"), "only etcd");
     try {
         assert.throws(
-            () => new HostPreparation("hnobin", base({ install: { method: "binary", localDir: dir } })),
+            () => new HostPreparation("hnobin", base({ install: { method: "binary", localDir: dir, installDir: "/usr/local/bin" } })),
             (e: unknown) => e instanceof pulumi.ResourceError
                 && e.message === `HostPreparation hnobin: install.localDir has no readable etcdctl (ENOENT for ${path.join(dir, "etcdctl")})`,
         );
@@ -217,7 +226,7 @@ test("binary install: a missing local binary fails at construction with a clear 
 
 test("tarball install: fetched on the host, sha256 verified, removed on destroy", async () => {
     const sha = "c".repeat(64);
-    const install = { method: "tarball" as const, url: "https://mirror.internal/etcd-v3.5.17-linux-amd64.tar.gz", sha256: sha, version: "3.5.17" };
+    const install = { method: "tarball" as const, url: "https://mirror.internal/etcd-v3.5.17-linux-amd64.tar.gz", sha256: sha, version: "3.5.17", installDir: "/usr/local/bin" };
     new HostPreparation("htar", base({ install }));
     await mocks.settle();
     const cmd = mocks.named("htar-install");
@@ -229,7 +238,7 @@ test("tarball install: fetched on the host, sha256 verified, removed on destroy"
 });
 
 test("preinstalled: only a check, no delete", async () => {
-    const host = new HostPreparation("hpre", base({ install: { method: "preinstalled", etcdPath: "/opt/etcd/etcd", version: "3.5.17" } }));
+    const host = new HostPreparation("hpre", base({ install: { method: "preinstalled", etcdPath: "/opt/etcd/etcd", etcdctlPath: "/opt/etcd/etcdctl", version: "3.5.17" } }));
     await mocks.settle();
     const cmd = mocks.named("hpre-install");
     assert.match(cmd.inputs.create, /\[ -x \/opt\/etcd\/etcd \] \|\| fail "etcd is not installed at \/opt\/etcd\/etcd/);
@@ -239,7 +248,7 @@ test("preinstalled: only a check, no delete", async () => {
 });
 
 test("install method none (static pod from an image): no install step, empty paths and version", async () => {
-    const host = new HostPreparation("hnone", base({ install: { method: "none" }, user: "root", pkiDir: "/etc/kubernetes/pki/etcd" }));
+    const host = new HostPreparation("hnone", base({ install: { method: "none" }, user: "root", group: "root", pkiDir: "/etc/kubernetes/pki/etcd" }));
     await mocks.settle();
     assert.deepEqual(mocks.childrenOf("hnone").map((c) => c.name).sort(), [
         "hnone-clock", "hnone-config-dirs", "hnone-data-dir", "hnone-preflight", "hnone-wait-ssh",
@@ -252,8 +261,7 @@ test("install method none (static pod from an image): no install step, empty pat
 
 test("custom thresholds, ports and dirs reach the preflight", async () => {
     new HostPreparation("hcustom", base({
-        clockSkewThresholdSeconds: 5,
-        clockAheadToleranceSeconds: 600,
+        clock: { maxBehindSeconds: 5, maxAheadSeconds: 600 },
         ports: [12379, 12380],
         dataDir: "/srv/etcd/data",
         sshWait: { timeout: "2m", dialErrorLimit: 5, perDialTimeout: 3 },
@@ -289,31 +297,42 @@ test("no secret in any command string; the SSH key only inside connection", asyn
     }
 });
 
-test("validation: exact messages", () => {
-    assert.deepEqual(validateHostPreparationArgs(base()), []);
-    assert.deepEqual(validateHostPreparationArgs(base({
-        clusterToken: "has space",
-        dataDir: "/var",
-        configDir: "etc/etcd",
-        user: "Etcd",
-        clockSkewThresholdSeconds: 0,
-        ports: [0],
-        sshWait: { timeout: "soon", dialErrorLimit: -1 },
-        install: { method: "tarball", url: "https://x/e.tgz", sha256: "nope", version: "3.5.17" },
-    })), [
-        'clusterToken must be 1-128 letters, digits, ".", "_" or "-", got "has space"',
-        'install.sha256 must be 64 hex digits, got "nope"',
-        'dataDir "/var" is a system directory; use a dedicated directory such as /var/lib/etcd',
-        'configDir must be an absolute path, got "etc/etcd"',
-        'user must be a user/group name like "etcd" or a numeric id, got "Etcd"',
-        "clockSkewThresholdSeconds must be a positive integer, got 0",
-        "ports must be a non-empty list of TCP ports, got [0]",
-        'sshWait.timeout must be a duration such as "10m", got "soon"',
-        "sshWait.dialErrorLimit must be a positive integer (the wait must end), got -1",
+test("clock undefined (maxClockSkewSeconds 0): no clock command, no clock lines, nothing on stdin", async () => {
+    // Before issue 13 the component filled in a 30 s limit when none was given, so "no check"
+    // could not be expressed at all.
+    new HostPreparation("hnoclock", base({ clock: undefined }));
+    await mocks.settle();
+    assert.deepEqual(mocks.childrenOf("hnoclock").map((c) => c.name).sort(), [
+        "hnoclock-account", "hnoclock-config-dirs", "hnoclock-data-dir", "hnoclock-install", "hnoclock-preflight", "hnoclock-wait-ssh",
     ]);
-    assert.throws(
-        () => new HostPreparation("hbad", base({ dataDir: "/" })),
-        (e: unknown) => e instanceof pulumi.ResourceError
-            && e.message === 'HostPreparation hbad: dataDir "/" is a system directory; use a dedicated directory such as /var/lib/etcd',
-    );
+    const preflight = mocks.named("hnoclock-preflight");
+    assert.equal(preflight.inputs.create, asRoot(preflightScript({
+        dataDir: "/var/lib/etcd",
+        clusterToken: "tok-1",
+        ports: [2379, 2380],
+        clock: undefined,
+        packageDataDir: DEBIAN_PACKAGE_DATA_DIR,
+    }), "root"));
+    const script = scriptOf(preflight.inputs.create);
+    assert.doesNotMatch(script, /clock|runner|read -r|date -u/);
+    assert.equal(preflight.inputs.stdin, undefined);
+    // Straight after the SSH wait.
+    assert.deepEqual(deps(preflight), ["hnoclock-wait-ssh"]);
+    assert.deepEqual(deps(mocks.named("hnoclock-install")), ["hnoclock-preflight"]);
+});
+
+test("an SSH user the config accepts but useradd would not (Admin) works: sudo -n on every root step", async () => {
+    // Before issue 13 this threw in the component ("connection.user must be a user/group name
+    // ..."), after parseClusterConfig had accepted sshUser "Admin".
+    const host = new HostPreparation("hadmin", base({ connection: { host: "10.0.0.15", port: 22, user: "Admin", privateKey: SSH_KEY } }));
+    await mocks.settle();
+    assert.ok(host instanceof HostPreparation);
+    const wait = mocks.named("hadmin-wait-ssh");
+    assert.equal(wait.inputs.connection.user, "Admin");
+    assert.match(scriptOf(wait.inputs.create), /^set -eu\nsudo -n true 2>\/dev\/null \|\| .*etcdhosts: user Admin on /);
+    const rootSteps = mocks.childrenOf("hadmin").filter((c) => c.type === CMD && c.name !== "hadmin-wait-ssh");
+    assert.deepEqual(rootSteps.map((c) => c.name).sort(), ["hadmin-account", "hadmin-config-dirs", "hadmin-data-dir", "hadmin-install", "hadmin-preflight"]);
+    for (const r of rootSteps) {
+        for (const s of commandStrings(r)) assert.ok(s.startsWith("sudo -n sh -c '"), `${r.name}: ${s.slice(0, 30)}`);
+    }
 });

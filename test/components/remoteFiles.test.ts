@@ -11,7 +11,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { RemoteFiles, validateRemoteFilesArgs } from "../../components/remote/remoteFiles";
+import { RemoteFiles } from "../../components/remote/remoteFiles";
 import { asRoot, decodeFileBundle, removeFilesScript, writeFilesScript } from "../../components/remote/shell";
 
 const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nSSH-KEY-MATERIAL-XYZ\n-----END OPENSSH PRIVATE KEY-----\n";
@@ -19,12 +19,12 @@ const TLS_KEY = "-----BEGIN PRIVATE KEY-----\nTLS-KEY-MATERIAL-123\n-----END PRI
 const CERT = "-----BEGIN CERTIFICATE-----\nCERT-MATERIAL\n-----END CERTIFICATE-----\n";
 
 const FILES = [
-    { path: "/etc/etcd/pki/ca.crt", content: CERT, mode: "0644" },
-    { path: "/etc/etcd/pki/server.key", content: pulumi.secret(TLS_KEY), owner: "etcd", group: "etcd" },
+    { path: "/etc/etcd/pki/ca.crt", content: CERT, mode: "0644", owner: "root", group: "root" },
+    { path: "/etc/etcd/pki/server.key", content: pulumi.secret(TLS_KEY), mode: "0600", owner: "etcd", group: "etcd" },
 ];
 
 test("one writer command with exact scripts; root runs without sudo", async () => {
-    new RemoteFiles("files-root", { connection: { host: "10.0.0.11", privateKey: SSH_KEY }, files: FILES });
+    new RemoteFiles("files-root", { connection: { host: "10.0.0.11", port: 22, user: "root", privateKey: SSH_KEY }, files: FILES });
     await mocks.settle();
     assert.equal(mocks.named("files-root").type, "etcdhosts:remote:RemoteFiles");
     const children = mocks.childrenOf("files-root");
@@ -69,8 +69,8 @@ test("secret hygiene: content only on stdin, stdin secret, logging none, stdout/
 
 test("stdin stays secret when every content is plain", async () => {
     const files = new RemoteFiles("files-plain", {
-        connection: { host: "10.0.0.12" },
-        files: [{ path: "/etc/etcd/etcd.conf.yml", content: "name: etcd-2\n", mode: "0644" }],
+        connection: { host: "10.0.0.12", port: 22, user: "root" },
+        files: [{ path: "/etc/etcd/etcd.conf.yml", content: "name: etcd-2\n", mode: "0644", owner: "root", group: "root" }],
     });
     await mocks.settle();
     const cmd = mocks.named("files-plain-write");
@@ -91,7 +91,7 @@ test("fixed paths: deleteBeforeReplace, replace only when the set of paths (dele
 });
 
 test("sudo -n for a non-root user, on create, update and delete", async () => {
-    new RemoteFiles("files-deploy", { connection: { host: "10.0.0.13", user: "deploy" }, files: FILES });
+    new RemoteFiles("files-deploy", { connection: { host: "10.0.0.13", port: 22, user: "deploy" }, files: FILES });
     await mocks.settle();
     const cmd = mocks.named("files-deploy-write");
     for (const s of commandStrings(cmd)) assert.ok(s.startsWith("sudo -n sh -c '"), s.slice(0, 40));
@@ -99,8 +99,9 @@ test("sudo -n for a non-root user, on create, update and delete", async () => {
 });
 
 test("dependsOn on the component reaches the writer", async () => {
-    const prep = new RemoteFiles("files-first", { connection: { host: "10.0.0.14" }, files: [{ path: "/etc/a", content: "a" }] });
-    new RemoteFiles("files-second", { connection: { host: "10.0.0.14" }, files: [{ path: "/etc/b", content: "b" }] }, { dependsOn: [prep] });
+    const connection = { host: "10.0.0.14", port: 22, user: "root" };
+    const prep = new RemoteFiles("files-first", { connection, files: [{ path: "/etc/a", content: "a", mode: "0600", owner: "root", group: "root" }] });
+    new RemoteFiles("files-second", { connection, files: [{ path: "/etc/b", content: "b", mode: "0600", owner: "root", group: "root" }] }, { dependsOn: [prep] });
     await mocks.settle();
     assert.ok(mocks.named("files-second-write").options.dependencies.includes(mocks.named("files-first-write").urn));
 });
@@ -113,30 +114,12 @@ test("no secret anywhere but stdin and connection, across every recorded resourc
     }
 });
 
-test("validation: exact messages", () => {
-    const connection = { host: "h" };
-    assert.deepEqual(validateRemoteFilesArgs({ connection, files: [] }), ["files must list at least one file"]);
-    assert.deepEqual(validateRemoteFilesArgs({
-        connection: { host: "", port: 70000, user: "Bad User" },
-        files: [
-            { path: "etc/x", content: "" },
-            { path: "/etc/.tmp.x", content: "", mode: "777x", owner: "r oot" },
-            { path: "/etc/y", content: "" },
-            { path: "/etc/y", content: "", group: "$$" },
-        ],
-    }), [
-        "connection.host must not be empty",
-        "connection.port must be an integer between 1 and 65535, got 70000",
-        'connection.user must be a user/group name like "etcd" or a numeric id, got "Bad User"',
-        'files[0].path must be an absolute path, got "etc/x"',
-        'files[1].path must not start its file name with ".tmp." (reserved for atomic writes), got "/etc/.tmp.x"',
-        'files[1].mode must be an octal mode such as "0600", got "777x"',
-        'files[1].owner must be a user/group name like "etcd" or a numeric id, got "r oot"',
-        'files[3].path "/etc/y" is listed twice',
-        'files[3].group must be a user/group name like "etcd" or a numeric id, got "$$"',
-    ]);
-    assert.throws(
-        () => new RemoteFiles("files-bad", { connection, files: [{ path: "/", content: "x" }] }),
-        (e: unknown) => e instanceof pulumi.ResourceError && e.message === 'RemoteFiles files-bad: files[0].path must name a file, got "/"',
-    );
+test("an SSH user the config accepts but useradd would not (Admin): constructs, writes through sudo -n", async () => {
+    // Before issue 13 this threw in the component ("connection.user must be a user/group name
+    // ..."), after parseClusterConfig had accepted sshUser "Admin".
+    new RemoteFiles("files-admin", { connection: { host: "10.0.0.15", port: 22, user: "Admin", privateKey: SSH_KEY }, files: FILES });
+    await mocks.settle();
+    const cmd = mocks.named("files-admin-write");
+    assert.equal(cmd.inputs.connection.user, "Admin");
+    for (const s of commandStrings(cmd)) assert.ok(s.startsWith("sudo -n sh -c '"), s.slice(0, 40));
 });

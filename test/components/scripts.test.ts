@@ -9,9 +9,8 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
-import { CLUSTER_MARKER_FILE, DEBIAN_PACKAGE_DATA_DIR, PreflightSpec, packageLocalClusterFunction, preflightScript, validateClusterToken, waitForSshScript } from "../../components/remote/preflight";
+import { CLUSTER_MARKER_FILE, DEBIAN_PACKAGE_DATA_DIR, PreflightSpec, packageLocalClusterFunction, preflightScript, waitForSshScript } from "../../components/remote/preflight";
 import {
-    EtcdInstall,
     binaryInstallScript,
     binaryPaths,
     packageInstallScript,
@@ -19,7 +18,6 @@ import {
     preinstalledCheckScript,
     removeBinariesScript,
     tarballInstallScript,
-    validateEtcdInstall,
 } from "../../components/remote/install";
 import {
     accountScript,
@@ -38,9 +36,7 @@ const PREFLIGHT: PreflightSpec = {
     dataDir: "/var/lib/etcd",
     clusterToken: "tok-1",
     ports: [2379, 2380],
-    maxClockBehindSeconds: 30,
-    maxClockAheadSeconds: 86400,
-    clockResourceName: "h-clock",
+    clock: { maxBehindSeconds: 30, maxAheadSeconds: 86400, resourceName: "h-clock" },
 };
 
 test("waitForSshScript: exact text; sudo -n check only for non-root users", () => {
@@ -92,8 +88,15 @@ test("preflightScript: exact text", () => {
     ]);
     // Read-only: nothing in it writes, removes or changes anything.
     assert.doesNotMatch(preflightScript(PREFLIGHT), /\b(rm|mv|mkdir|chown|chmod|install|useradd|tee|touch)\b|>\s*(?!&|\/dev\/null)/);
-    assert.deepEqual(validateClusterToken("tok-1"), []);
-    assert.deepEqual(validateClusterToken("a b"), ['clusterToken must be 1-128 letters, digits, ".", "_" or "-", got "a b"']);
+});
+
+test("preflightScript without a clock check: the same script minus the clock lines", () => {
+    const withClock = preflightScript(PREFLIGHT).split("\n");
+    const clockStart = withClock.indexOf("# Clock: the runner's epoch seconds arrive on stdin.") - 1;
+    const clockEnd = withClock.findIndex((l) => l.includes("ahead of the machine running Pulumi")) + 1;
+    const expected = [...withClock.slice(0, clockStart), ...withClock.slice(clockEnd)];
+    assert.deepEqual(preflightScript({ ...PREFLIGHT, clock: undefined }).split("\n"), expected);
+    assert.doesNotMatch(preflightScript({ ...PREFLIGHT, clock: undefined }), /runner|read -r|date -u/);
 });
 
 // ---- preflight, executed ------------------------------------------------------------------
@@ -147,6 +150,15 @@ test("preflight runs: clock within limits passes; behind, ahead and garbage fail
     r = runSh(script, "");
     assert.equal(r.status, 1);
     assert.equal(r.stderr, `etcdhosts preflight failed on ${host}: the Pulumi runner's clock (epoch seconds) is missing on stdin\n`);
+});
+
+test("preflight runs without a clock check: reads nothing from stdin", { skip: !canPreflight && "missing tools" }, async () => {
+    const ports = await freePorts();
+    const script = preflightScript({ ...PREFLIGHT, dataDir: path.join(tempDir("pf-noclock"), "data"), ports, clock: undefined });
+    const r = runSh(script, "");
+    assert.equal(r.stderr, "");
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout, "etcdhosts: preflight ok\n");
 });
 
 test("preflight runs: the etcd package's own localhost cluster is tolerated, any other data in default/ refused", { skip: !canPreflight && "missing tools" }, async () => {
@@ -328,30 +340,15 @@ test("dataDirScript runs: 0700 dir, marker once, refuses another token", { skip:
 // ---- install ----------------------------------------------------------------------------------
 
 test("binaryPaths per method", () => {
-    assert.deepEqual(binaryPaths({ method: "package" }), { etcd: "/usr/bin/etcd", etcdctl: "/usr/bin/etcdctl" });
-    assert.deepEqual(binaryPaths({ method: "binary", localDir: "bin" }), { etcd: "/usr/local/bin/etcd", etcdctl: "/usr/local/bin/etcdctl" });
+    assert.deepEqual(binaryPaths({ method: "package", packages: ["etcd-server", "etcd-client"] }), { etcd: "/usr/bin/etcd", etcdctl: "/usr/bin/etcdctl" });
+    assert.deepEqual(binaryPaths({ method: "binary", localDir: "bin", installDir: "/usr/local/bin" }), { etcd: "/usr/local/bin/etcd", etcdctl: "/usr/local/bin/etcdctl" });
     assert.deepEqual(binaryPaths({ method: "tarball", url: "https://m/e.tgz", sha256: SHA_A, version: "3.5.17", installDir: "/opt/etcd" }), { etcd: "/opt/etcd/etcd", etcdctl: "/opt/etcd/etcdctl" });
-    assert.deepEqual(binaryPaths({ method: "preinstalled", etcdPath: "/opt/etcd/bin/etcd" }), { etcd: "/opt/etcd/bin/etcd", etcdctl: "/opt/etcd/bin/etcdctl" });
-    assert.deepEqual(binaryPaths({ method: "preinstalled", etcdPath: "/x/etcd", etcdctlPath: "/y/etcdctl" }), { etcd: "/x/etcd", etcdctl: "/y/etcdctl" });
+    assert.deepEqual(binaryPaths({ method: "preinstalled", etcdPath: "/x/etcd", etcdctlPath: "/y/etcdctl", version: undefined }), { etcd: "/x/etcd", etcdctl: "/y/etcdctl" });
     assert.deepEqual(binaryPaths({ method: "none" }), { etcd: "", etcdctl: "" });
 });
 
-test("validateEtcdInstall: exact messages", () => {
-    assert.deepEqual(validateEtcdInstall({ method: "package" }, "install"), []);
-    assert.deepEqual(validateEtcdInstall({ method: "none" }, "install"), []);
-    assert.deepEqual(validateEtcdInstall({ method: "package", packages: ["etcd server"] }, "install"), ['install.packages has an invalid Debian package name "etcd server"']);
-    assert.deepEqual(validateEtcdInstall({ method: "tarball", url: "ftp://x", sha256: "abc", version: "v3.5.17" }, "install"), [
-        'install.url must be an http(s):// or file:// URL without spaces or quotes, got "ftp://x"',
-        'install.sha256 must be 64 hex digits, got "abc"',
-        'install.version must look like 3.5.17 (no leading "v"), got "v3.5.17"',
-    ]);
-    assert.deepEqual(validateEtcdInstall({ method: "binary", localDir: "" }, "install"), ["install.localDir is required"]);
-    assert.deepEqual(validateEtcdInstall({ method: "preinstalled", etcdPath: "etcd" }, "install"), ['install.etcdPath must be an absolute path, got "etcd"']);
-    assert.deepEqual(validateEtcdInstall({ method: "docker" } as unknown as EtcdInstall, "install"), ['install.method must be one of package, binary, tarball, preinstalled, none, got "docker"']);
-});
-
 test("packageInstallScript: exact text; apt-get only for missing packages, clear offline message", () => {
-    assert.equal(packageInstallScript(), [
+    assert.equal(packageInstallScript(["etcd-server", "etcd-client"], "/var/lib/etcd"), [
         "set -eu",
         `fail() { printf 'etcdhosts: %s\\n' "$*" >&2; exit 1; }`,
         "missing=''",
@@ -384,7 +381,7 @@ test("packageInstallScript: exact text; apt-get only for missing packages, clear
         "/usr/bin/etcd --version",
     ].join("\n"));
     // Another data dir: the package's data is not ours to move.
-    assert.doesNotMatch(packageInstallScript(undefined, "/srv/etcd"), /pkg_dir|mv --/);
+    assert.doesNotMatch(packageInstallScript(["etcd-server", "etcd-client"], "/srv/etcd"), /pkg_dir|mv --/);
 });
 
 test("binaryInstallScript / tarballInstallScript / preinstalledCheckScript / removeBinariesScript: exact text", () => {
@@ -401,7 +398,7 @@ test("binaryInstallScript / tarballInstallScript / preinstalledCheckScript / rem
         "/usr/local/bin/etcd --version",
     ].join("\n"));
 
-    assert.equal(tarballInstallScript({ method: "tarball", url: "https://mirror.example/etcd-v3.5.17-linux-amd64.tar.gz?x=1", sha256: SHA_B.toUpperCase(), version: "3.5.17" }), [
+    assert.equal(tarballInstallScript({ method: "tarball", url: "https://mirror.example/etcd-v3.5.17-linux-amd64.tar.gz?x=1", sha256: SHA_B.toUpperCase(), version: "3.5.17", installDir: "/usr/local/bin" }), [
         "set -eu",
         "umask 022",
         `fail() { printf 'etcdhosts: %s\\n' "$*" >&2; exit 1; }`,
@@ -431,7 +428,7 @@ test("binaryInstallScript / tarballInstallScript / preinstalledCheckScript / rem
         `"$dir/etcd" --version`,
     ].join("\n"));
 
-    assert.equal(preinstalledCheckScript({ method: "preinstalled", etcdPath: "/opt/etcd/bin/etcd", version: "3.5.17" }), [
+    assert.equal(preinstalledCheckScript({ method: "preinstalled", etcdPath: "/opt/etcd/bin/etcd", etcdctlPath: "/opt/etcd/bin/etcdctl", version: "3.5.17" }), [
         "set -eu",
         `fail() { printf 'etcdhosts: %s\\n' "$*" >&2; exit 1; }`,
         `[ -x /opt/etcd/bin/etcd ] || fail "etcd is not installed at /opt/etcd/bin/etcd (or not executable)"`,
@@ -441,7 +438,7 @@ test("binaryInstallScript / tarballInstallScript / preinstalledCheckScript / rem
         `[ "$got" = 3.5.17 ] || fail "/opt/etcd/bin/etcd is version $got, expected 3.5.17"`,
         "/opt/etcd/bin/etcd --version",
     ].join("\n"));
-    assert.equal(preinstalledCheckScript({ method: "preinstalled", etcdPath: "/usr/bin/etcd" }).includes("expected"), false);
+    assert.equal(preinstalledCheckScript({ method: "preinstalled", etcdPath: "/usr/bin/etcd", etcdctlPath: "/usr/bin/etcdctl", version: undefined }).includes("expected"), false);
 
     assert.equal(removeBinariesScript(["/usr/local/bin/etcd", "/usr/local/bin/.tmp.etcd"]), "set -eu\nrm -f -- /usr/local/bin/etcd /usr/local/bin/.tmp.etcd");
 });

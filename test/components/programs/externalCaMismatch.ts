@@ -12,4 +12,4 @@ process.on("exit", () => {
 });
 
 const ca = new CertificateAuthority("ca-mismatch", { external: { certPem: EXTERNAL_CA_CERT, keyPem: UNRELATED_KEY } });
-new ClientCertificates("clients", { ca });
+new ClientCertificates("clients", { ca, keyAlgorithm: "ECDSA-P256", validityHours: 8760, earlyRenewalHours: 720, adminCommonName: "root" });

@@ -1,0 +1,131 @@
+// The install step of HostPreparation: uploads for install method `binary`, then one command
+// that installs etcd (or, for `preinstalled`, checks it) and prints its version.
+
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import { tempPathFor } from "../shellWords";
+import type { RemoteConnection } from "./connection";
+import {
+    EtcdInstall,
+    INSTALLED_BINARIES,
+    StagedBinary,
+    binaryInstallScript,
+    packageInstallScript,
+    parseEtcdVersion,
+    preinstalledCheckScript,
+    removeBinariesScript,
+    tarballInstallScript,
+} from "./install";
+import { asRoot } from "./shell";
+
+/** An install spec that installs or checks something (every method but `none`). */
+export type HostInstall = Exclude<EtcdInstall, { method: "none" }>;
+
+/** A local binary to upload, with its hash. */
+export interface LocalBinary {
+    /** `etcd` or `etcdctl`. */
+    binary: string;
+    /** Absolute local path. */
+    localPath: string;
+    /** sha256 of its content, hex. */
+    sha256: string;
+}
+
+/**
+ * Read and hash the binaries of a `binary` install. This reads the local disk on purpose, at
+ * preview, so a missing or unreadable binary fails the program with a message naming the
+ * directory and file, before any child exists. Not a check of a config value: what it guards is
+ * the state of the machine running Pulumi.
+ */
+export function hashLocalBinaries(component: string, localDir: string, parent: pulumi.Resource): LocalBinary[] {
+    return INSTALLED_BINARIES.map((binary) => {
+        const localPath = path.resolve(localDir, binary);
+        let content: Buffer;
+        try {
+            content = fs.readFileSync(localPath);
+        } catch (e) {
+            throw new pulumi.ResourceError(`${component}: install.localDir has no readable ${binary} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message} for ${localPath})`, parent);
+        }
+        return { binary, localPath, sha256: crypto.createHash("sha256").update(content).digest("hex") };
+    });
+}
+
+/** Remote staging path of an uploaded binary. In `/var/tmp`: it exists everywhere and survives reboots. */
+export function stagingPath(name: string, binary: string): string {
+    return `/var/tmp/etcdhosts-${name.replace(/[^A-Za-z0-9._-]/g, "_")}-${binary}`;
+}
+
+/** Inputs of {@link createInstallStep}. */
+export interface InstallStepArgs {
+    install: HostInstall;
+    /** Uploads of a `binary` install (from {@link hashLocalBinaries}); empty for other methods. */
+    localBinaries: readonly LocalBinary[];
+    /** Where `etcd` and `etcdctl` end up (`binaryPaths`). */
+    binaries: { etcd: string; etcdctl: string };
+    /** Our data dir; the `package` method takes over the package's own data dir inside it. */
+    dataDir: string;
+    connection: RemoteConnection;
+    /** SSH login user: anyone but root goes through `sudo -n`. */
+    sshUser: string;
+    /** The step before (preflight): nothing touches the host until it passed. */
+    after: pulumi.Resource;
+}
+
+/**
+ * `${name}-stage-etcd|etcdctl` (CopyToRemote, `binary` only) and `${name}-install`, parented to
+ * `parent`. Returns the install command and the version it printed.
+ */
+export function createInstallStep(name: string, parent: pulumi.Resource, args: InstallStepArgs): { installed: command.remote.Command; etcdVersion: pulumi.Output<string> } {
+    const stages: command.remote.CopyToRemote[] = [];
+    const staged: StagedBinary[] = [];
+    for (const b of args.localBinaries) {
+        const remotePath = stagingPath(name, b.binary);
+        stages.push(new command.remote.CopyToRemote(`${name}-stage-${b.binary}`, {
+            connection: args.connection,
+            source: new pulumi.asset.FileAsset(b.localPath),
+            remotePath,
+            // The provider re-copies when the asset's hash changes; the explicit trigger makes
+            // that visible in the diff and independent of how the engine hashes assets.
+            triggers: [b.sha256],
+        }, { parent, dependsOn: [args.after] }));
+        staged.push({ staged: remotePath, target: b.binary === "etcd" ? args.binaries.etcd : args.binaries.etcdctl, sha256: b.sha256 });
+    }
+    const installed = new command.remote.Command(`${name}-install`, {
+        connection: args.connection,
+        create: asRoot(installScript(args.install, staged, args.binaries.etcd, args.dataDir), args.sshUser),
+        ...installDelete(args.install, staged, args.binaries, args.sshUser),
+    }, { parent, dependsOn: [args.after, ...stages], deleteBeforeReplace: true });
+    return { installed, etcdVersion: installed.stdout.apply(parseEtcdVersion) };
+}
+
+function installScript(spec: HostInstall, staged: StagedBinary[], etcdPath: string, dataDir: string): string {
+    switch (spec.method) {
+        case "package":
+            return packageInstallScript(spec.packages, dataDir);
+        case "binary":
+            return binaryInstallScript(staged, etcdPath);
+        case "tarball":
+            return tarballInstallScript(spec);
+        case "preinstalled":
+            return preinstalledCheckScript(spec);
+        default: {
+            const exhaustive: never = spec;
+            throw new Error(`unknown install method ${JSON.stringify(exhaustive)}`);
+        }
+    }
+}
+
+/**
+ * Delete script of the install step. Binaries we put there are removed; distro packages and
+ * preinstalled binaries are not ours to remove.
+ */
+function installDelete(spec: HostInstall, staged: StagedBinary[], binaries: { etcd: string; etcdctl: string }, sshUser: string): { delete?: string } {
+    if (spec.method === "package" || spec.method === "preinstalled") {
+        return {};
+    }
+    const paths = [binaries.etcd, tempPathFor(binaries.etcd), binaries.etcdctl, tempPathFor(binaries.etcdctl), ...staged.map((s) => s.staged)];
+    return { delete: asRoot(removeBinariesScript(paths), sshUser) };
+}
