@@ -24,9 +24,11 @@ export const WILDCARD = { ipv4: "0.0.0.0", ipv6: "::" } as const;
 /** etcd's data directory (kubeadm and etcdadm default). Mode 0700, owned by the etcd user. */
 export const DATA_DIR = "/var/lib/etcd";
 /**
- * Data directory Debian's `etcd-server` package initializes when its own unit starts on install.
- * It lies inside {@link DATA_DIR}; the package's service must be stopped and this directory
- * removed before our member first starts.
+ * Where Debian's `etcd-server` keeps the data of its own `etcd.service`: the packaged unit sets
+ * `ETCD_DATA_DIR=/var/lib/etcd/default`, and on a real `apt install` that service starts at once
+ * and bootstraps a one-member cluster there (`ETCD_NAME=%H`, peer `http://localhost:2380`). It
+ * lies inside {@link DATA_DIR}; the install step stops that service and moves the directory aside
+ * before our member first starts.
  */
 export const DEBIAN_PACKAGE_DATA_DIR = "/var/lib/etcd/default";
 
@@ -42,7 +44,7 @@ export const ENV_FILE = "/etc/etcd/etcd.env";
 export const UNIT_FILE = "/etc/systemd/system/etcd.service";
 /** Name of the systemd unit. */
 export const UNIT_NAME = "etcd.service";
-/** etcdctl environment for login shells (seed 001). */
+/** etcdctl environment for login shells (the cluster-setup guide). */
 export const ETCDCTL_PROFILE_FILE = "/etc/profile.d/etcdctl.sh";
 
 /** System user and group etcd runs as (Debian's package creates the same). */
@@ -88,7 +90,7 @@ export const CERT_FILES = {
 export const BINARY_PATHS = {
     /** Upstream binaries (`binary` and `tarball` installs), as the release docs and etcdadm place them. */
     local: { etcd: "/usr/local/bin/etcd", etcdctl: "/usr/local/bin/etcdctl" },
-    /** Debian/Ubuntu `etcd-server` / `etcd-client` packages (seed 002: "etcd 指令在 /usr/bin 底下"). */
+    /** Debian/Ubuntu `etcd-server` / `etcd-client` packages (the deploy-etcd guide: "etcd 指令在 /usr/bin 底下"). */
     debian: { etcd: "/usr/bin/etcd", etcdctl: "/usr/bin/etcdctl" },
 } as const;
 
@@ -125,9 +127,32 @@ export const MAX_VALIDITY_HOURS = 876000;
 /** kubeadm's static-pod resource requests. */
 export const STATIC_POD_REQUESTS = { cpu: "100m", memory: "100Mi" } as const;
 
-/** systemd unit resource limits and restart policy (Typhoon's etcd-member.service, seed 002). */
+/** systemd unit resource limits and restart policy (Typhoon's etcd-member.service; the deploy-etcd guide's Restart=on-failure). */
 export const UNIT_SETTINGS = {
     restart: "on-failure",
     restartSec: 5,
     limitNoFile: 40000,
 } as const;
+
+/** Debian packages of the `package` install: the server and etcdctl. */
+export const DEBIAN_PACKAGES: readonly string[] = ["etcd-server", "etcd-client"];
+
+/**
+ * The first SSH step's patience with a fresh host. The dial limit trips before the timeout
+ * (20 × (10 s + 5 s backoff) < 10 min), so the error names the host and port.
+ */
+export const SSH_WAIT = { timeout: "10m", dialErrorLimit: 20, perDialTimeout: 10 } as const;
+
+/**
+ * How far a host's clock may be ahead of the runner's recorded time. Loose on purpose: a host
+ * ahead only sees leaves expire early, which early renewal absorbs, and a preflight retried after
+ * a failure reuses the earlier runner stamp. "Behind" is the direction that breaks fresh
+ * certificates; `maxClockSkewSeconds` bounds it.
+ */
+export const CLOCK_AHEAD_TOLERANCE_SECONDS = 86400;
+
+/** A generated CA: kubeadm's CN, no early renewal (a new CA is a rotation, never a side effect of `up`). */
+export const GENERATED_CA = { commonName: "etcd-ca", earlyRenewalHours: 0 } as const;
+
+/** CN of the operator's (etcdctl) client certificate: etcd's super-user once auth is enabled. */
+export const ADMIN_COMMON_NAME = "root";

@@ -38,7 +38,7 @@ export const INSTALL_METHODS: readonly InstallMethod[] = ["package", "binary", "
  * Peer transport of the `pc-master` layout.
  * - `tls`: peer URL on the host address with mutual TLS, so the member can later grow into a
  *   cluster (pitfalls P6).
- * - `loopback-plaintext`: the seed's `http://127.0.0.1:2380`. Works for one member only and can
+ * - `loopback-plaintext`: the pc-master guide's `http://127.0.0.1:2380`. Works for one member only and can
  *   never grow; parsing warns.
  */
 export type PeerMode = "tls" | "loopback-plaintext";

@@ -2,7 +2,7 @@
 // messages so an operator recognizes them (pitfalls P11). etcd stops at the first failure; we
 // report every one that applies.
 
-import { MAX_ELECTION_TIMEOUT_MS } from "./etcd/constants";
+import { MAX_ELECTION_TIMEOUT_MS } from "./constants";
 
 /**
  * Problems with a heartbeat / election pair, `field: message`, empty when etcd would accept it.

@@ -8,6 +8,6 @@ import { StackOutputs, clusterOutputs } from "./outputs";
 import type { StackSecrets } from "./secrets";
 
 export function deployCluster(plan: ClusterPlan, secrets: StackSecrets): StackOutputs {
-    const cluster = new EtcdCluster("etcd", { plan, ...secrets });
+    const cluster = new EtcdCluster("etcd", { plan, ...secrets, env: process.env });
     return clusterOutputs(plan.config.layout, cluster);
 }

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as random from "@pulumi/random";
 import type { NodeConfig } from "../types";
-import { CONFIG_DIR, DATA_DIR } from "../constants";
+import { ADMIN_COMMON_NAME, CLIENT_PORT, CLOCK_AHEAD_TOLERANCE_SECONDS, CONFIG_DIR, DATA_DIR, GENERATED_CA, PEER_PORT, SSH_WAIT } from "../constants";
 import { CertificateAuthority } from "../pki/certificateAuthority";
 import { ClientCertificates } from "../pki/clientCertificates";
 import { MemberCertificates } from "../pki/memberCertificates";
@@ -28,13 +28,13 @@ export interface EtcdClusterArgs {
     plan: ClusterPlan;
     /** PEM private key for SSH to every node. Secret. */
     sshPrivateKey: pulumi.Input<string>;
-    /** Private key of a bring-your-own CA (`config.tls.caCertPem`). Secret. Defaults to none. */
+    /** Private key of a bring-your-own CA, set exactly when `config.tls.caCertPem` is. Secret. */
     caKeyPem?: pulumi.Input<string>;
     /**
      * Environment to resolve an empty `etcdBinaryDir` from (`ETCDHOSTS_ETCD_DIR_3_6`, ...).
-     * Defaults to `process.env`.
+     * The program passes `process.env`.
      */
-    env?: Record<string, string | undefined>;
+    env: Record<string, string | undefined>;
 }
 
 function sha256(...parts: string[]): string {
@@ -81,20 +81,20 @@ export class EtcdCluster extends pulumi.ComponentResource {
         super("etcdhosts:etcd:EtcdCluster", name, {}, opts);
         const plan = args.plan;
         const cfg = plan.config;
-        const install = hostInstall(plan, args.env ?? process.env, this);
+        const install = hostInstall(plan, args.env, this);
         this.memberNames = [...plan.memberNames];
         this.clientEndpoints = [...plan.clientEndpoints];
 
         const tokenId = new random.RandomId(`${name}-token`, { byteLength: 16 }, { parent: this });
         const token = pulumi.interpolate`etcd-${tokenId.hex}`;
 
-        const ca = new CertificateAuthority(`${name}-ca`, {
-            keyAlgorithm: cfg.tls.algorithm,
-            validityHours: cfg.tls.caValidityHours,
-            ...(cfg.tls.caCertPem !== undefined && args.caKeyPem !== undefined
+        const ca = new CertificateAuthority(
+            `${name}-ca`,
+            cfg.tls.caCertPem !== undefined && args.caKeyPem !== undefined
                 ? { external: { certPem: cfg.tls.caCertPem, keyPem: args.caKeyPem } }
-                : {}),
-        }, { parent: this });
+                : { generate: { keyAlgorithm: cfg.tls.algorithm, validityHours: cfg.tls.caValidityHours, ...GENERATED_CA } },
+            { parent: this },
+        );
         const leafSettings = {
             ca,
             keyAlgorithm: cfg.tls.algorithm,
@@ -103,9 +103,10 @@ export class EtcdCluster extends pulumi.ComponentResource {
         };
         const memberCerts = new MemberCertificates(`${name}-members`, {
             ...leafSettings,
-            members: plan.members.map((m) => ({ name: m.name, sans: { dnsNames: [...m.sans.dnsNames], ipAddresses: [...m.sans.ipAddresses] } })),
+            // One set of SANs for both: a member is reached by the same names on either port.
+            members: plan.members.map((m) => ({ name: m.name, sans: m.sans, peerSans: m.sans })),
         }, { parent: this });
-        const clientCerts = new ClientCertificates(`${name}-clients`, leafSettings, { parent: this });
+        const clientCerts = new ClientCertificates(`${name}-clients`, { ...leafSettings, adminCommonName: ADMIN_COMMON_NAME }, { parent: this });
 
         const services: EtcdMemberService[] = [];
         for (const member of plan.members) {
@@ -118,9 +119,12 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 dataDir: DATA_DIR,
                 configDir: CONFIG_DIR,
                 pkiDir: member.pkiDir,
-                user: plan.layout.runAs.user,
+                ...plan.layout.runAs,
                 wipeDataOnDestroy: cfg.wipeDataOnDestroy,
-                ...(cfg.maxClockSkewSeconds > 0 ? { clockSkewThresholdSeconds: cfg.maxClockSkewSeconds } : {}),
+                // 0 skips the clock check altogether (Pulumi.yaml).
+                clock: cfg.maxClockSkewSeconds > 0 ? { maxBehindSeconds: cfg.maxClockSkewSeconds, maxAheadSeconds: CLOCK_AHEAD_TOLERANCE_SECONDS } : undefined,
+                ports: [CLIENT_PORT, PEER_PORT],
+                sshWait: SSH_WAIT,
             }, { parent: this });
             const certs = memberCerts.members[member.name];
             services.push(new EtcdMemberService(`${name}-${node.name}`, {
@@ -150,7 +154,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
         const fingerprint = pulumi.all(services.map((s) => s.fingerprint)).apply((all) => sha256(...all));
         const gate = new command.remote.Command(`${name}-health`, {
             connection: firstConnection,
-            create: pulumi.all([token, fingerprint]).apply(([t, f]) => asRoot(healthGateScript(first, this.clientEndpoints, `${t}/${f}`), first.node.sshUser)),
+            create: pulumi.all([token, fingerprint]).apply(([t, f]) => asRoot(healthGateScript(first, plan.clientEndpoints, `${t}/${f}`), first.node.sshUser)),
             logging: "stderr",
         }, { parent: this, dependsOn: services });
 

@@ -7,7 +7,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { CERT_FILES } from "../constants";
-import { SshConnectionArgs, sshUser, toRemoteConnection } from "../remote/connection";
+import { SshConnectionArgs, toRemoteConnection } from "../remote/connection";
 import { RemoteFileArgs, RemoteFiles } from "../remote/remoteFiles";
 import { asRoot } from "../remote/shell";
 import { MemberPlan, bindMember } from "./member";
@@ -43,8 +43,8 @@ export interface EtcdMemberServiceArgs {
     pki: MemberPki;
     /**
      * The previous member's roll step. This member restarts only after it, so a change that
-     * needs restarts rolls through the cluster one member at a time (pitfalls P12). Defaults to
-     * none (the first member).
+     * needs restarts rolls through the cluster one member at a time (pitfalls P12). Unset for
+     * the first member.
      */
     rollAfter?: pulumi.Resource;
 }
@@ -98,7 +98,7 @@ export class EtcdMemberService extends pulumi.ComponentResource {
     constructor(name: string, args: EtcdMemberServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("etcdhosts:etcd:EtcdMemberService", name, {}, opts);
 
-        const loginUser = sshUser(args.connection);
+        const loginUser = args.connection.user;
         const connection = toRemoteConnection(args.connection);
         const { user: owner, group } = args.plan.layout.runAs;
         const endpoints = args.plan.clientEndpoints;
@@ -123,10 +123,10 @@ export class EtcdMemberService extends pulumi.ComponentResource {
                 { path: `${dir}/${CERT_FILES.peerCert}`, content: args.pki.peerCertPem, mode: "0644", owner, group },
                 { path: `${dir}/${CERT_FILES.peerKey}`, content: args.pki.peerKeyPem, mode: "0600", owner, group },
                 // Client certificates are for root's tools on the host, not for etcd.
-                { path: `${dir}/${CERT_FILES.adminClientCert}`, content: args.pki.adminCertPem, mode: "0644" },
-                { path: `${dir}/${CERT_FILES.adminClientKey}`, content: args.pki.adminKeyPem, mode: "0600" },
-                { path: `${dir}/${CERT_FILES.healthcheckClientCert}`, content: args.pki.healthcheckCertPem, mode: "0644" },
-                { path: `${dir}/${CERT_FILES.healthcheckClientKey}`, content: args.pki.healthcheckKeyPem, mode: "0600" },
+                { path: `${dir}/${CERT_FILES.adminClientCert}`, content: args.pki.adminCertPem, mode: "0644", owner: "root", group: "root" },
+                { path: `${dir}/${CERT_FILES.adminClientKey}`, content: args.pki.adminKeyPem, mode: "0600", owner: "root", group: "root" },
+                { path: `${dir}/${CERT_FILES.healthcheckClientCert}`, content: args.pki.healthcheckCertPem, mode: "0644", owner: "root", group: "root" },
+                { path: `${dir}/${CERT_FILES.healthcheckClientKey}`, content: args.pki.healthcheckKeyPem, mode: "0600", owner: "root", group: "root" },
             ],
         }, fileOpts);
 

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { binaryDirEnvVar } from "../constants";
+import { DEBIAN_PACKAGES, binaryDirEnvVar } from "../constants";
 import { EtcdInstall, INSTALLED_BINARIES } from "../remote/install";
 import type { ClusterPlan } from "./plan";
 
@@ -13,14 +13,18 @@ import type { ClusterPlan } from "./plan";
 export function hostInstall(plan: ClusterPlan, env: Record<string, string | undefined>, parent: pulumi.Resource): EtcdInstall {
     // A static pod's etcd comes from its image; the host only needs the layout. The install
     // settings (Pulumi.yaml defaults them to "binary") are ignored then, not required.
-    return plan.layout.installsEtcd ? installOf(plan.config, env, parent) : { method: "none" };
+    return plan.layout.installsEtcd ? installOf(plan, env, parent) : { method: "none" };
 }
 
-function installOf(cfg: ClusterPlan["config"], env: Record<string, string | undefined>, parent: pulumi.Resource): EtcdInstall {
+function installOf(plan: ClusterPlan, env: Record<string, string | undefined>, parent: pulumi.Resource): EtcdInstall {
+    const cfg = plan.config;
     const install = cfg.etcd.install;
+    // Where the binaries go is the plan's (every member renders its unit from it): one source.
+    const binaries = plan.members[0].binaries;
+    const installDir = path.posix.dirname(binaries.etcd);
     switch (install.method) {
         case "package":
-            return { method: "package" };
+            return { method: "package", packages: DEBIAN_PACKAGES };
         case "binary": {
             const variable = binaryDirEnvVar(cfg.etcd.version.series);
             const localDir = install.binaryDir ?? env[variable];
@@ -38,12 +42,14 @@ function installOf(cfg: ClusterPlan["config"], env: Record<string, string | unde
                     true,
                 );
             }
-            return { method: "binary", localDir };
+            return { method: "binary", localDir, installDir };
         }
         case "tarball":
-            return { method: "tarball", url: install.url, sha256: install.sha256, version: cfg.etcd.version.full };
+            return { method: "tarball", url: install.url, sha256: install.sha256, version: cfg.etcd.version.full, installDir };
         case "preinstalled":
-            return { method: "preinstalled", etcdPath: install.etcdPath };
+            // The flags are rendered for etcdVersion: an etcd of another version fails the install
+            // step, before any configuration is written.
+            return { method: "preinstalled", etcdPath: binaries.etcd, etcdctlPath: binaries.etcdctl, version: cfg.etcd.version.full };
         default: {
             const exhaustive: never = install;
             throw new Error(`unknown install method ${JSON.stringify(exhaustive)}`);

@@ -82,7 +82,7 @@ export interface MemberPlan {
         readonly listenUrls: readonly string[];
         /** `--initial-advertise-peer-urls`; the first one is this member's `initial-cluster` entry. */
         readonly advertiseUrls: readonly string[];
-        /** Undefined with `peerMode: loopback-plaintext`, the seed's plain-HTTP loopback peer. */
+        /** Undefined with `peerMode: loopback-plaintext`, the pc-master guide's plain-HTTP loopback peer. */
         readonly tls?: TlsFiles;
     };
     /** `--listen-metrics-urls`: plain HTTP on loopback (pitfalls P16). */

@@ -44,7 +44,7 @@ const RENAMED: Readonly<Record<string, string>> = {
     "experimental-snapshot-catchup-entries": "experimental-snapshot-catch-up-entries",
 };
 
-/** Order of the nested sections at the end of the file (client before peer, as in seed 001). */
+/** Order of the nested sections at the end of the file (client before peer, as in the cluster-setup guide). */
 const SECTION_ORDER: readonly Section[] = ["client-transport-security", "peer-transport-security", "socket-options"];
 
 /** A flag's value in the file's types. Throws for a value validation should have rejected. */

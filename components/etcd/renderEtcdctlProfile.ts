@@ -1,4 +1,4 @@
-// /etc/profile.d/etcdctl.sh (seed 001): login shells on a member get an etcdctl that talks TLS
+// /etc/profile.d/etcdctl.sh (the cluster-setup guide): login shells on a member get an etcdctl that talks TLS
 // to the whole cluster with the operator's client certificate (admin-client.crt, CN `root`),
 // which the PKI component installs next to the member's certificates.
 
@@ -14,7 +14,7 @@ export function shellWord(value: string): string {
 
 /**
  * The profile script. `endpoints` is every member's client URL in inventory order
- * (`clientEndpoints(members)` in flags.ts), as seed 001 lists all three.
+ * (`clientEndpoints(members)` in flags.ts), as the cluster-setup guide lists all three.
  */
 export function renderEtcdctlProfile(member: EtcdMember, endpoints: readonly string[]): string {
     if (endpoints.length === 0) throw new Error("renderEtcdctlProfile: no endpoints");

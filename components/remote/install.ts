@@ -5,7 +5,8 @@
 // behind them); nothing here defaults or re-checks a value.
 
 import { parentDir, shJoin, shQuote, tempPathFor } from "../shellWords";
-import { CLUSTER_MARKER_FILE, DEBIAN_PACKAGE_DATA_DIR, packageLocalClusterFunction } from "./preflight";
+import { BINARY_PATHS, DEBIAN_PACKAGE_DATA_DIR, UNIT_FILE } from "../constants";
+import { CLUSTER_MARKER_FILE, packageLocalClusterFunction } from "./preflight";
 
 /** Debian packages: `etcd-server` and `etcd-client` (binaries in `/usr/bin`). */
 export interface PackageInstall {
@@ -84,7 +85,7 @@ export function binaryPaths(spec: EtcdInstall): { etcd: string; etcdctl: string 
         case "none":
             return { etcd: "", etcdctl: "" };
         case "package":
-            return { etcd: "/usr/bin/etcd", etcdctl: "/usr/bin/etcdctl" };
+            return { ...BINARY_PATHS.debian };
         case "binary":
         case "tarball":
             return { etcd: `${spec.installDir}/etcd`, etcdctl: `${spec.installDir}/etcdctl` };
@@ -104,9 +105,6 @@ function versionOf(etcdPath: string): string {
     return `$(${shQuote(etcdPath)} --version 2>/dev/null | sed -n 's/^etcd Version: //p')`;
 }
 
-/** Our own unit, which overrides the packaged `etcd.service` by name once it exists. */
-const OWN_UNIT_FILE = "/etc/systemd/system/etcd.service";
-
 /**
  * `package`: require Debian packages, `apt-get install -y` only the missing ones, then take over
  * from the package's own etcd.
@@ -114,7 +112,7 @@ const OWN_UNIT_FILE = "/etc/systemd/system/etcd.service";
  * Debian's `etcd-server` enables and starts its `etcd.service` when apt installs it (a test bed
  * image that baked the package in may have it disabled instead; both are handled):
  *
- * - Until our unit exists ({@link OWN_UNIT_FILE}, same name, so it overrides the packaged one
+ * - Until our unit exists ({@link UNIT_FILE}, same name, so it overrides the packaged one
  *   once written), the packaged service is stopped and disabled, so it neither holds ports 2379
  *   and 2380 nor comes back at boot. Nothing is masked: a mask of `etcd.service` would hit our
  *   unit too. Once our unit exists this is skipped, so a re-run never stops our own member.
@@ -151,7 +149,7 @@ export function packageInstallScript(packages: readonly string[], dataDir: strin
         `  command -v apt-get >/dev/null 2>&1 || fail "packages$missing are missing and apt-get is not available: install them, or choose another install method"`,
         `  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing || fail "packages$missing are missing and apt-get could not install them. These hosts have no internet access: preinstall the packages or point apt at a local mirror."`,
         "fi",
-        `if [ ! -e ${OWN_UNIT_FILE} ]; then`,
+        `if [ ! -e ${UNIT_FILE} ]; then`,
         "  if systemctl is-active --quiet etcd.service; then",
         `    systemctl stop etcd.service || fail "could not stop the etcd package's own etcd.service"`,
         `    echo "etcdhosts: stopped the etcd package's own etcd.service"`,

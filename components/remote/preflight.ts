@@ -1,6 +1,9 @@
 // Pure builders of the read-only checks that run on a host before anything on it is touched.
 
 import { parentDir, shQuote } from "../shellWords";
+import { DEBIAN_PACKAGE_DATA_DIR } from "../constants";
+
+export { DEBIAN_PACKAGE_DATA_DIR };
 
 /**
  * Name of the marker file in the data dir that ties it to one cluster generation. It holds the
@@ -61,13 +64,6 @@ export interface PreflightSpec {
      */
     packageDataDir?: string;
 }
-
-/**
- * Where Debian's `etcd-server` keeps the data of its own `etcd.service`: the packaged unit sets
- * `ETCD_DATA_DIR=/var/lib/etcd/default`, and on a real `apt install` that service starts at once
- * and bootstraps a one-member cluster there (`ETCD_NAME=%H`, peer `http://localhost:2380`).
- */
-export const DEBIAN_PACKAGE_DATA_DIR = "/var/lib/etcd/default";
 
 /**
  * Shell function `package_local_cluster DIR`: true when DIR is empty or holds only `member/`,

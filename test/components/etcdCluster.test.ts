@@ -353,8 +353,8 @@ test("adding a node (3 → 4) renames and re-parents no existing child", async (
     ];
     const three = parseWith({ installMethod: "package", etcdVersion: "3.4.23", nodes });
     const four = parseWith({ installMethod: "package", etcdVersion: "3.4.23", nodes: [...nodes, { name: "h4", address: "10.213.0.14" }] });
-    new EtcdCluster("g3", { plan: planCluster(three), sshPrivateKey: SSH_KEY });
-    new EtcdCluster("g4", { plan: planCluster(four), sshPrivateKey: SSH_KEY });
+    new EtcdCluster("g3", { plan: planCluster(three), sshPrivateKey: SSH_KEY, env: {} });
+    new EtcdCluster("g4", { plan: planCluster(four), sshPrivateKey: SSH_KEY, env: {} });
     await mocks.settle();
     // Identity is the URN (parent type, type, name): compare with the cluster name factored out.
     const ident = (prefix: string): string[] =>
@@ -379,4 +379,36 @@ test("adding a node (3 → 4) renames and re-parents no existing child", async (
     ]);
     // The new member joins the end of the roll chain.
     assert.ok(mocks.named("g4-h4-roll").options.dependencies.includes(mocks.named("g4-h3-roll").urn));
+});
+
+// One validation layer: what the parser accepts, the components build as the parser meant it.
+
+test("maxClockSkewSeconds 0 skips the clock check: no runner clock, no clock lines in preflight", async () => {
+    new EtcdCluster("noclock", { plan: planCluster(parseWith({ installMethod: "package", etcdVersion: "3.4.23", maxClockSkewSeconds: 0 })), sshPrivateKey: SSH_KEY, env: {} });
+    new EtcdCluster("clock5", { plan: planCluster(parseWith({ installMethod: "package", etcdVersion: "3.4.23", maxClockSkewSeconds: 5 })), sshPrivateKey: SSH_KEY, env: {} });
+    await mocks.settle();
+    const names = (prefix: string): string[] => mocks.resources.filter((r) => r.name.startsWith(`${prefix}-h1-host-`)).map((r) => r.name).sort();
+    assert.deepEqual(names("noclock"), ["noclock-h1-host-account", "noclock-h1-host-config-dirs", "noclock-h1-host-data-dir", "noclock-h1-host-install", "noclock-h1-host-preflight", "noclock-h1-host-wait-ssh"]);
+    const preflight = (prefix: string): string => String(mocks.named(`${prefix}-h1-host-preflight`).inputs.create);
+    assert.doesNotMatch(preflight("noclock"), /clock/);
+    assert.ok(names("clock5").includes("clock5-h1-host-clock"));
+    // The configured limit reaches the check (0 used to become a fixed 30 s check).
+    assert.match(preflight("clock5"), /-gt 5 \]; then fail/);
+});
+
+test("sshUser accepted by the parser (\"Admin\") builds: every host step runs through sudo -n as Admin", async () => {
+    new EtcdCluster("admin", { plan: planCluster(parseWith({ installMethod: "package", etcdVersion: "3.4.23", sshUser: "Admin" })), sshPrivateKey: SSH_KEY, env: {} });
+    await mocks.settle();
+    const steps = mocks.resources.filter((r) => r.name.startsWith("admin-") && r.type === CMD);
+    assert.ok(steps.length > 10);
+    for (const r of steps) assert.equal((r.inputs.connection as { user?: string }).user, "Admin", r.name);
+    assert.match(String(mocks.named("admin-h1-host-preflight").inputs.create), /^sudo -n sh -c /);
+});
+
+test("preinstalled etcd is checked against etcdVersion, the version the flags are rendered for", async () => {
+    new EtcdCluster("pre", { plan: planCluster(parseWith({ installMethod: "preinstalled", etcdPath: "/opt/etcd/bin/etcd" })), sshPrivateKey: SSH_KEY, env: {} });
+    await mocks.settle();
+    const install = String(mocks.named("pre-h1-host-install").inputs.create);
+    assert.match(install, /\/opt\/etcd\/bin\/etcdctl/);
+    assert.match(install, /expected 3\.6\.16/);
 });

@@ -18,6 +18,7 @@ import type { ClusterConfig } from "../../components/types";
 import { EtcdMemberService, MemberPki } from "../../components/etcd/etcdMemberService";
 import type { EtcdMember } from "../../components/etcd/member";
 import { buildMember, buildMembers } from "../unit/helpers";
+import { planCluster } from "../../components/etcd/plan";
 import { clientEndpoints } from "../../components/etcd/flags";
 import { renderConfigFile } from "../../components/etcd/renderConfigFile";
 import { renderEnvFile } from "../../components/etcd/renderEnvFile";
@@ -78,17 +79,17 @@ interface Made {
 
 function make(name: string, cfg: ClusterConfig, member: string, opts: { tag?: string; ca?: string; host?: pulumi.Resource; rollAfter?: pulumi.Resource; user?: string } = {}): Made {
     const endpoints = clientEndpoints(buildMembers(cfg, { initialClusterState: "new", initialClusterToken: TOKEN }));
+    const plan = planCluster(cfg);
     const node = cfg.nodes.find((n) => n.name === member)!;
     const service = new EtcdMemberService(name, {
-        cluster: cfg,
-        memberName: member,
+        plan,
+        member: plan.members.find((m) => m.name === member)!,
         clusterToken: TOKEN,
-        connection: { host: node.sshHost, user: opts.user ?? node.sshUser, privateKey: SSH_KEY },
+        connection: { host: node.sshHost, port: node.sshPort, user: opts.user ?? node.sshUser, privateKey: SSH_KEY },
         pki: pki(opts.tag, opts.ca),
-        clientEndpoints: endpoints,
         ...(opts.rollAfter ? { rollAfter: opts.rollAfter } : {}),
     }, opts.host ? { dependsOn: [opts.host] } : undefined);
-    return { service, cfg, shape: buildMember(cfg, member, { initialClusterState: "new", initialClusterToken: "shape-only" }), endpoints };
+    return { service, cfg, shape: buildMember(cfg, member, { initialClusterState: "new", initialClusterToken: TOKEN }), endpoints };
 }
 
 const byName = (r: RecordedResource): string => r.name;

@@ -1,5 +1,5 @@
-// The `pc-master` layout end to end (seed 000 done right), on one real systemd host running
-// Debian's packaged etcd 3.4 (`installMethod: package`): the seed's 5 s heartbeat / 50 s election,
+// The `pc-master` layout end to end (the pc-master guide done right), on one real systemd host running
+// Debian's packaged etcd 3.4 (`installMethod: package`): the guide's 5 s heartbeat / 50 s election,
 // clients on https://0.0.0.0:2379 with client-certificate auth only, and the take-over from
 // Debian's own etcd.service, whose localhost cluster is moved aside, never deleted.
 // Run as root:
@@ -19,7 +19,7 @@ const DATA = "/var/lib/etcd";
 const PACKAGE_DATA = "/var/lib/etcd/default";
 const ENV_FILE = "/etc/etcd/etcd.env";
 const UNIT_FILE = "/etc/systemd/system/etcd.service";
-// The seed's intended tuning for slow schedulers (its literal 50000/50000 is rejected by etcd).
+// The guide's intended tuning for slow schedulers (its literal 50000/50000 is rejected by etcd).
 const HEARTBEAT_MS = 5000;
 const ELECTION_MS = 50000;
 

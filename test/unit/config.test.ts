@@ -61,7 +61,7 @@ const BAD: BadCase[] = [
         problems: ["nodes: at least one member is required, got 0"],
     },
     {
-        name: "the pc-master seed's literal 50000/50000",
+        name: "the pc-master guide's literal 50000/50000",
         overrides: { layout: "pc-master", nodes: [{ name: "pc-master", address: "192.168.1.105" }], heartbeatIntervalMs: 50000, electionTimeoutMs: 50000 },
         problems: ["electionTimeoutMs: --election-timeout[50000ms] should be at least as 5 times as --heartbeat-interval[50000ms]"],
     },
@@ -221,6 +221,27 @@ const BAD: BadCase[] = [
             'extraArgs.enable-v2: --enable-v2 was removed in etcd 3.6 (etcdVersion is 3.6.16); etcd would exit with "flag provided but not defined: -enable-v2"',
         ],
     },
+    // Rules the components used to check a second time; the parser is now their only home.
+    {
+        name: "an SSH user that is no user name",
+        overrides: { sshUser: "Bad User" },
+        problems: ['sshUser: "Bad User" is not a user name'],
+    },
+    {
+        name: "an empty address and an empty sshHost",
+        overrides: { nodes: [{ name: "h1", address: "" }, { name: "h2", address: "10.0.0.2", sshHost: "" }] },
+        problems: ['nodes[0].address: "" is not a valid IPv4/IPv6 address or DNS name', 'nodes[1].sshHost: "" is not a valid IPv4/IPv6 address or DNS name'],
+    },
+    {
+        name: "validities outside 1..876000 hours",
+        overrides: { caValidityHours: 1000000000, certValidityHours: 0 },
+        problems: ["caValidityHours: 1000000000 is not between 1 and 876000", "certValidityHours: 0 is not between 1 and 876000"],
+    },
+    {
+        name: "a tarball URL that is not http(s)",
+        overrides: { installMethod: "tarball", tarballUrl: "ftp://mirror/etcd.tar.gz", tarballSha256: "a".repeat(64) },
+        problems: ['tarballUrl: "ftp://mirror/etcd.tar.gz" is not an http(s) URL'],
+    },
     {
         name: "preinstalled without a path, and a relative path",
         overrides: { installMethod: "preinstalled", etcdPath: "bin/etcd" },
@@ -291,7 +312,7 @@ const WARN: WarnCase[] = [
         warnings: ["nodes: an even number of members (2) tolerates no more failures than 1 (quorum 2, 0 failures tolerated) and can split 1/1; use an odd number of members"],
     },
     {
-        name: "pc-master with the seed's loopback peer can never grow",
+        name: "pc-master with the guide's loopback peer can never grow",
         overrides: { layout: "pc-master", peerMode: "loopback-plaintext", clientListenAll: true, nodes: [{ name: "pc-master", address: "pc-master" }] },
         warnings: [
             'peerMode: "loopback-plaintext" advertises the peer URL on loopback without TLS, so this member can never grow into a cluster (pitfalls P6); use "tls" to keep that option',
@@ -405,7 +426,7 @@ describe("parseClusterConfig happy paths", () => {
         assert.equal(c.wipeDataOnDestroy, true);
     });
 
-    it("the pc-master stack is the seed done right", () => {
+    it("the pc-master stack is the pc-master guide done right", () => {
         const c = parseClusterConfig(stackRaw("pc-master"));
         assert.equal(c.etcd.heartbeatIntervalMs, 5000);
         assert.equal(c.etcd.electionTimeoutMs, 50000);
