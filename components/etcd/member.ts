@@ -5,7 +5,7 @@
 // flags, etcd.conf.yml, the env file, the unit and the pod all agree and no placeholder ever
 // stands in for them.
 
-import type { AutoCompactionMode, EtcdVersion, ExtraArgs, Layout, NodeConfig } from "../types";
+import type { EtcdSettings, EtcdVersion, ExtraArgs, Layout, NodeConfig } from "../types";
 import type { ConfigSource, MemberPaths } from "./layouts";
 
 export type { MemberPaths } from "./layouts";
@@ -44,8 +44,11 @@ export interface TlsFiles {
     readonly trustedCaFile: string;
 }
 
+/** The cluster-wide etcd settings every member renders as they are (see `EtcdSettings`). */
+export type MemberSettings = Pick<EtcdSettings, "heartbeatIntervalMs" | "electionTimeoutMs" | "quotaBackendBytes" | "autoCompactionMode" | "autoCompactionRetention" | "snapshotCount">;
+
 /** The structure of one etcd member, from configuration alone; see the file header. */
-export interface MemberPlan {
+export interface MemberPlan extends MemberSettings {
     /** `--name`; equals `node.name`. */
     readonly name: string;
     /** Position in the inventory (0-based); field names in errors use it (`nodes[1]`). */
@@ -107,18 +110,6 @@ export interface MemberPlan {
     readonly binaries: { readonly etcd: string; readonly etcdctl: string };
     /** Container image (`static-pod` only). */
     readonly image?: string;
-    /** `--heartbeat-interval` (ms). */
-    readonly heartbeatIntervalMs: number;
-    /** `--election-timeout` (ms). */
-    readonly electionTimeoutMs: number;
-    /** `0` omits the flag (etcd's default). */
-    readonly quotaBackendBytes: number;
-    /** `--auto-compaction-mode`. */
-    readonly autoCompactionMode: AutoCompactionMode;
-    /** `--auto-compaction-retention`. */
-    readonly autoCompactionRetention: string;
-    /** `0` omits the flag (etcd's default). */
-    readonly snapshotCount: number;
     /**
      * Cluster-wide `extraArgs` overlaid with this node's `extraArgs` (node wins). Applied by
      * `buildFlags`; `null` removes a default flag.

@@ -13,7 +13,7 @@ import { formatUrl, parseIp } from "../validateAddress";
 import { Problems } from "../validateValues";
 import { clientEndpoints } from "./flags";
 import { LayoutSpec, layoutSpec } from "./layouts";
-import type { MemberPlan, TlsFiles } from "./member";
+import type { MemberPlan, MemberSettings, TlsFiles } from "./member";
 import { memberSans, uncoveredUrls } from "./memberSans";
 
 /** One member of the plan with its certificates' SANs. */
@@ -75,6 +75,11 @@ function peerAdvertiseUrl(cfg: ClusterConfig, node: NodeConfig): string {
     return formatUrl("https", node.address, PEER_PORT);
 }
 
+function memberSettings(etcd: ClusterConfig["etcd"]): MemberSettings {
+    const { heartbeatIntervalMs, electionTimeoutMs, quotaBackendBytes, autoCompactionMode, autoCompactionRetention, snapshotCount } = etcd;
+    return { heartbeatIntervalMs, electionTimeoutMs, quotaBackendBytes, autoCompactionMode, autoCompactionRetention, snapshotCount };
+}
+
 /** The structure of one member. */
 function planMember(cfg: ClusterConfig, layout: LayoutSpec, index: number): MemberPlan {
     const node = cfg.nodes[index];
@@ -123,12 +128,7 @@ function planMember(cfg: ClusterConfig, layout: LayoutSpec, index: number): Memb
         paths: layout.paths,
         binaries: binariesOf(cfg),
         ...(layout.usesImage ? { image: cfg.etcd.image } : {}),
-        heartbeatIntervalMs: cfg.etcd.heartbeatIntervalMs,
-        electionTimeoutMs: cfg.etcd.electionTimeoutMs,
-        quotaBackendBytes: cfg.etcd.quotaBackendBytes,
-        autoCompactionMode: cfg.etcd.autoCompactionMode,
-        autoCompactionRetention: cfg.etcd.autoCompactionRetention,
-        snapshotCount: cfg.etcd.snapshotCount,
+        ...memberSettings(cfg.etcd),
         // Cluster-wide `extraArgs` overlaid with the node's own (node wins).
         extraArgs: { ...cfg.etcd.extraArgs, ...node.extraArgs },
     };
