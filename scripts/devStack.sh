@@ -1,13 +1,33 @@
 # Shared by start.sh and stop.sh (sourced): the dev stack's sandbox environment and helpers.
-# The dev stack is a sandbox stack: its passphrase is the documented fixed one (see README).
-export PULUMI_CONFIG_PASSPHRASE="${PULUMI_CONFIG_PASSPHRASE:-etcdhosts-sandbox-only}"
+# The dev stack is the sandbox stack npm start makes: always the documented fixed passphrase (see
+# README), whatever the caller's environment holds for real stacks, so the record below stays true.
+export PULUMI_CONFIG_PASSPHRASE=etcdhosts-sandbox-only
+unset PULUMI_CONFIG_PASSPHRASE_FILE
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 
 inventory_field() { node -e 'process.stdout.write(String(require(process.argv[1])[process.argv[2]]))' "$1" "$2"; }
 
-# The default bed's inventory path, if it is up.
-bed_inventory() { echo "${ETCDHOSTS_TESTBED_STATE:-/var/tmp/etcdhosts-testbed}/default/inventory.json"; }
+# The default bed's inventory path if it is up, else nothing (tb knows where its state is).
+bed_inventory() {
+  testbed/tb status --json | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => process.stdout.write(JSON.parse(s).inventory ?? ""));'
+}
+
+# The dev stack's key, for the dev stack only: ETCDHOSTS_SSH_KEY_STACK says which stack it is for.
+use_bed_key() {
+  export ETCDHOSTS_SSH_KEY_FILE ETCDHOSTS_SSH_KEY_STACK=dev
+  ETCDHOSTS_SSH_KEY_FILE=$(inventory_field "$1" sshPrivateKeyPath)
+}
+
+# The record of the sandbox stacks npm start made (scripts/lib/sandboxStacks.ts): what lets
+# `npm run pulumi -- ... -s dev` use the sandbox passphrase and key, and no other stack.
+sandbox_record() {
+  local state
+  state=$(testbed/tb state-dir)
+  TS_NODE_TRANSPILE_ONLY=true node --require ts-node/register "$ROOT/scripts/lib/sandboxStacks.ts" \
+    "$1" "$state/sandbox-stacks" "${@:2}"
+}
 
 # Removes a lock on the dev stack left by a pulumi that died (killed, rebooted machine).
 remove_dead_dev_locks() {

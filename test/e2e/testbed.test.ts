@@ -125,6 +125,10 @@ describe("test bed of 3 hosts", { skip, timeout: 20 * 60_000 }, () => {
     );
     assert.ok(fs.existsSync(inv.sshPrivateKeyPath), inv.sshPrivateKeyPath);
     assert.match(fs.readFileSync(inv.knownHostsPath, "utf8"), /^h1,\S+ ssh-ed25519 /m);
+    // The state dir (STATE/BED/inventory.json) is root's alone: tb acts on what is in it as root.
+    const state = fs.statSync(path.dirname(path.dirname(inv.path)));
+    assert.equal(state.uid, 0);
+    assert.equal((state.mode & 0o7777).toString(8), "700");
   });
 
   it("lets root and the sudo user in over SSH, with strict host key checking", async () => {

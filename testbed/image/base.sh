@@ -5,7 +5,11 @@
 #   TB_SUITE, TB_MIRROR   Debian suite and mirror (the runner's apt mirror)
 #   TB_SSH_PUBKEY         public half of the sandbox key, authorised for root and deploy
 set -euo pipefail
-R=$1
+R=${1:-}
+# Everything below writes and deletes under $R as root (rm -rf "$R"/tmp/*): an empty, relative or
+# root path would do it to the runner itself, so refuse one before anything runs.
+[[ "$R" == /?* ]] && [ "$(readlink -m -- "$R")" != / ] ||
+  { echo "base.sh: refusing rootfs path '$R': an absolute path other than / is required" >&2; exit 2; }
 FILES="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/base.d"
 : "${TB_SUITE:?}" "${TB_MIRROR:?}" "${TB_SSH_PUBKEY:?}"
 

@@ -7,8 +7,10 @@ TB_CACHE="$ETCDHOSTS_CACHE/testbed"
 TB_IMAGES="$TB_CACHE/images"
 # One sandbox-only key for every bed, so the `dev` stack's config can point at a stable path.
 TB_SSH_KEY="$TB_CACHE/ssh/id_ed25519"
-# Runtime state (overlay upper dirs, pid files, inventory) is per bed and disposable.
-TB_STATE_ROOT="${ETCDHOSTS_TESTBED_STATE:-/var/tmp/etcdhosts-testbed}"
+# Runtime state (overlay upper dirs, pid files, inventory) is per bed and disposable, but tb acts
+# on it as root: it lives in a root-only directory (checked before use, see state.sh), never in a
+# world-writable place such as /var/tmp. On disk, not in /run: the upper dirs are the hosts' disks.
+TB_STATE_ROOT="${ETCDHOSTS_TESTBED_STATE:-/var/lib/etcdhosts-testbed}"
 TB_DEFAULT_BED=default
 # The default bed's addresses are fixed: the `dev` stack targets them.
 TB_DEFAULT_PREFIX=10.213.0
@@ -19,6 +21,12 @@ TB_CGROUP_NAME=etcdhosts-testbed
 
 log() { printf 'tb: %s\n' "$*" >&2; }
 die() { printf 'tb: error: %s\n' "$*" >&2; exit 1; }
+
+# The roots every computed path hangs from: absolute, not "/", and of a plain charset, so no
+# rm -rf, mount or registry line (nspawnrun.sh) built from them can go astray.
+root_path_ok() { [[ "$1" =~ ^(/[A-Za-z0-9._+-]+)+$ && "/$1/" != *"/../"* && "/$1/" != *"/./"* ]]; }
+root_path_ok "$TB_STATE_ROOT" || die "bad test bed state dir '$TB_STATE_ROOT' (ETCDHOSTS_TESTBED_STATE): an absolute path of [A-Za-z0-9._+-] parts"
+root_path_ok "$TB_IMAGES" || die "bad image cache dir '$TB_IMAGES' (ETCDHOSTS_CACHE): an absolute path of [A-Za-z0-9._+-] parts"
 
 now() { date +%s.%N; }
 # Seconds since $1 (a `now` value), one decimal.
@@ -32,10 +40,12 @@ need_tools() {
   [ ${#missing[@]} -eq 0 ] || die "missing tools: ${missing[*]} (run: tb prereqs)"
 }
 
-# Locks are flocks on fixed fds (7 image, 8 bed, 9 global), taken for the rest of the command
-# or until unlock_fd. A killed run releases them with its process, so no stale lock survives.
+# Locks are flocks on fixed fds (6 nspawn tmpfs, 7 image, 8 bed, 9 global), taken for the rest of
+# the command or until unlock_fd. A killed run releases them with its process, so no stale lock
+# survives.
 # (Not a "run this under a lock" wrapper: bash ignores `set -e` inside a function called from `||`.)
-# Anything started in the background must close them (7>&- 8>&- 9>&-), or it would hold them.
+# Anything started in the background must close them (7>&- 8>&- 9>&-), or it would hold them
+# (6 is only ever held around a mount or unmount, never while something starts).
 lock_fd() {
   local fd=$1 file=$2
   mkdir -p "$(dirname "$file")"
@@ -96,9 +106,22 @@ unmount_under() {
   for m in $(mounts_under "$1"); do umount "$m" 2>/dev/null || umount -l "$m"; done
 }
 
+# rm -rf only ever gets a path strictly inside the test bed's own trees, whatever a bug upstream
+# computed: never empty, relative, "/", one of the roots itself, or climbing out with "..".
+tree_guard() {
+  local root
+  if [[ "$1" == /* && "/$1/" != *"/../"* && "/$1/" != *"/./"* && "$1" != *//* ]]; then
+    for root in "$TB_STATE_ROOT" "$TB_IMAGES"; do
+      [[ "$1" == "$root"/?* ]] && return 0
+    done
+  fi
+  die "refusing to remove '$1': not inside $TB_STATE_ROOT or $TB_IMAGES"
+}
+
 # Never rm a tree that may still have a mount in it (debootstrap mounts /proc and /sys in its
 # target): unmount first, and stay on one file system anyway.
 remove_tree() {
+  tree_guard "$1"
   [ -e "$1" ] || return 0
   unmount_under "$1"
   rm -rf --one-file-system "$1"

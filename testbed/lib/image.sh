@@ -121,7 +121,8 @@ build_image() {
     TB_SUITE=$TB_SUITE TB_MIRROR=$(runner_mirror) TB_SSH_PUBKEY="$TB_SSH_KEY.pub" \
       bash "$script" "$tmp/merged" >"$tmp.log" 2>&1 || { tail -n 30 "$tmp.log" >&2; die "image: $name.sh failed (log: $tmp.log)"; }
     unmount_under "$tmp/merged"
-    rm -rf --one-file-system "$tmp/work" "$tmp/merged"
+    remove_tree "$tmp/work"
+    remove_tree "$tmp/merged"
   fi
   [ -z "$(mounts_under "$tmp")" ] || die "image: $name.sh left mounts under $tmp"
   touch "$tmp/.complete"

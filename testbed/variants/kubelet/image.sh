@@ -8,7 +8,11 @@
 # `kubelet` and `images`, built here if missing). KUBELET_BIN_DIR and IMAGES_DIR (both or
 # neither) take them from elsewhere instead; key.sh then keys the image on their content.
 set -euo pipefail
-R=$1
+R=${1:-}
+# Everything below writes and deletes under $R as root: an empty, relative or root path would do
+# it to the runner itself, so refuse one before anything runs.
+[[ "$R" == /?* ]] && [ "$(readlink -m -- "$R")" != / ] ||
+  { echo "image.sh: refusing rootfs path '$R': an absolute path other than / is required" >&2; exit 2; }
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 toolchain="$here/../../../toolchain"
 . "$here/versions.env"
