@@ -5,11 +5,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-# The documented passphrase of the local sandbox stacks only (the test bed's `dev` stack and
-# the throwaway stacks of tests and benchmarks). Every other stack must bring its own
-# PULUMI_CONFIG_PASSPHRASE(_FILE) or secrets provider.
+# The documented passphrase of the local sandbox stacks only: the `dev` stack npm start makes
+# (and the throwaway stacks of tests and benchmarks, which set it themselves). Every other stack
+# brings its own PULUMI_CONFIG_PASSPHRASE(_FILE) or secrets provider.
 SANDBOX_PASSPHRASE="etcdhosts-sandbox-only"
-is_sandbox_stack() { [[ "$1" == dev || "$1" == e2e-* || "$1" == bench-* || "$1" == sandbox-* ]]; }
 
 toolchain() {
   if [ "${PULUMI_TOOLCHAIN:-pinned}" != system ]; then
@@ -19,21 +18,24 @@ toolchain() {
 
 load_env() { . "$ROOT/toolchain/env.sh"; }
 
-# The stack a `pulumi` invocation acts on: from -s/--stack, else the selected one.
-stack_of_args() {
-  local prev=""
-  for a in "$@"; do
-    case "$a" in
-      --stack=*) echo "${a#--stack=}"; return ;;
-    esac
-    if [ "$prev" = -s ] || [ "$prev" = --stack ]; then echo "$a"; return; fi
-    prev=$a
-  done
-  pulumi stack --show-name 2>/dev/null || true
-}
-
-use_sandbox_passphrase_for() {
-  if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ] && is_sandbox_stack "$1"; then
+# `npm run pulumi` gives the sandbox passphrase and the test bed's key to a stack only when npm
+# start made it and recorded it, the command names it with -s/--stack, it exists, and the command
+# does not create one (scripts/lib/sandboxStacks.ts): never because of its name or because it is
+# the selected stack. A key file inherited from the caller's environment is dropped for any other
+# stack: the program would otherwise log in to that stack's hosts with it.
+sandbox_env() {
+  local state out
+  if [ -n "${ETCDHOSTS_SSH_KEY_FILE:-}${ETCDHOSTS_SSH_KEY_STACK:-}" ]; then
+    echo "note: ignoring ETCDHOSTS_SSH_KEY_FILE/ETCDHOSTS_SSH_KEY_STACK from the environment (set for the sandbox stacks only)" >&2
+    unset ETCDHOSTS_SSH_KEY_FILE ETCDHOSTS_SSH_KEY_STACK
+  fi
+  # Without -s/--stack no stack qualifies: skip starting node.
+  [[ " $* " == *" -s"* || " $* " == *" --stack"* ]] || return 0
+  state=$(testbed/tb state-dir 2>/dev/null) || return 0
+  out=$(TS_NODE_TRANSPILE_ONLY=true node --require ts-node/register "$ROOT/scripts/lib/sandboxStacks.ts" \
+    target "$state/sandbox-stacks" -- "$@") || return 0
+  export ETCDHOSTS_SSH_KEY_STACK=${out%%$'\n'*} ETCDHOSTS_SSH_KEY_FILE=${out#*$'\n'}
+  if [ -z "${PULUMI_CONFIG_PASSPHRASE:-}${PULUMI_CONFIG_PASSPHRASE_FILE:-}" ]; then
     export PULUMI_CONFIG_PASSPHRASE="$SANDBOX_PASSPHRASE"
   fi
 }
@@ -43,7 +45,7 @@ cmd_pulumi() {
   # A plugin that fails to build is reported here and missing below, where Pulumi names it.
   toolchain tls random command >&2 || echo "warning: some provider plugins failed to build" >&2
   load_env
-  use_sandbox_passphrase_for "$(stack_of_args "$@")"
+  sandbox_env "$@"
   exec pulumi "$@"
 }
 

@@ -27,11 +27,11 @@ else
     pulumi stack rm --force --yes --preserve-config dev >/dev/null
   fi
 fi
-export ETCDHOSTS_SSH_KEY_FILE
-ETCDHOSTS_SSH_KEY_FILE=$(inventory_field "$inventory" sshPrivateKeyPath)
+use_bed_key "$inventory"
 
 step "pulumi up (stack dev)"
 pulumi stack select --create dev >/dev/null
+sandbox_record add dev "$ETCDHOSTS_SSH_KEY_FILE"
 pulumi up --yes --stack dev
 
 step "the cluster"

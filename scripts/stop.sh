@@ -8,15 +8,15 @@ remove_dead_dev_locks
 
 inventory=$(bed_inventory)
 if pulumi stack ls --json 2>/dev/null | grep -q '"name": *"dev"'; then
-  if [ -f "$inventory" ]; then
+  if [ -n "$inventory" ] && [ -f "$inventory" ]; then
     step "pulumi destroy (stack dev)"
-    export ETCDHOSTS_SSH_KEY_FILE
-    ETCDHOSTS_SSH_KEY_FILE=$(inventory_field "$inventory" sshPrivateKeyPath)
+    use_bed_key "$inventory"
     pulumi destroy --yes --stack dev
   else
     # The sandbox hosts are already gone, and with them everything the stack made there.
     step "test bed already down: forgetting the dev stack's resources"
     pulumi stack rm --force --yes --preserve-config dev  # keep Pulumi.dev.yaml
+    sandbox_record remove dev
   fi
 fi
 step "test bed down"

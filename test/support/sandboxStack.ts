@@ -3,8 +3,9 @@
 //
 // Each stack gets its own work directory outside the checkout: the project's program is linked
 // in, and the stack's settings file is written there, so tests never touch the repo's
-// Pulumi.<stack>.yaml files. Stack names start with `e2e-` or `bench-`: sandbox stacks, which
-// use the documented sandbox passphrase (never a real environment's).
+// Pulumi.<stack>.yaml files. Stack names start with `e2e-` or `bench-`: sandbox stacks this code
+// creates, so it hands them the documented sandbox passphrase itself (never a real
+// environment's); `npm run pulumi` gives it to no stack because of its name.
 
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -55,7 +56,8 @@ function writeStackFile(workDir: string, stackName: string, config: StackConfig)
 
 /**
  * A fresh stack `name` (an `e2e-`/`bench-` name) with the given config. The SSH key defaults to
- * the bed's sandbox key through ETCDHOSTS_SSH_KEY_FILE (read by index.ts as a secret).
+ * the bed's sandbox key through ETCDHOSTS_SSH_KEY_FILE (read by the program as a secret), with
+ * ETCDHOSTS_SSH_KEY_STACK naming the one stack it is meant for.
  */
 export async function sandboxStack(name: string, config: StackConfig, opts: { sshKeyFile?: string | null } = {}): Promise<SandboxStack> {
     if (!/^(e2e|bench)-/.test(name)) throw new Error(`sandbox stack names start with e2e- or bench-, got ${name}`);
@@ -70,7 +72,7 @@ export async function sandboxStack(name: string, config: StackConfig, opts: { ss
         else fs.symlinkSync(path.join(REPO_ROOT, entry), path.join(workDir, entry));
     }
     const envVars: Record<string, string> = { PULUMI_CONFIG_PASSPHRASE: SANDBOX_PASSPHRASE };
-    if (opts.sshKeyFile) envVars.ETCDHOSTS_SSH_KEY_FILE = opts.sshKeyFile;
+    if (opts.sshKeyFile) Object.assign(envVars, { ETCDHOSTS_SSH_KEY_FILE: opts.sshKeyFile, ETCDHOSTS_SSH_KEY_STACK: name });
     const ws = await LocalWorkspace.create({ workDir, envVars });
     // A leftover of an interrupted run with the same name must not leak into this one: neither
     // its state nor the lock its dead CLI left behind ("the stack is currently locked").
