@@ -23,12 +23,12 @@ export interface StackOutputs {
 }
 
 /** The `etcdctl` environment for the operator's machine, with the files it names. */
-export function etcdctlEnv(endpoints: readonly string[]): string {
+export function etcdctlEnv(endpoints: readonly string[], stack: string): string {
     return [
         "# Write the files once:",
-        "#   npm run pulumi -- stack output caCertPem > ca.crt",
-        "#   npm run pulumi -- stack output adminCertPem > admin.crt",
-        "#   (umask 077; npm run pulumi -- stack output --show-secrets adminKeyPem > admin.key)",
+        `#   npm run pulumi -- stack output -s ${stack} caCertPem > ca.crt`,
+        `#   npm run pulumi -- stack output -s ${stack} adminCertPem > admin.crt`,
+        `#   (umask 077; npm run pulumi -- stack output -s ${stack} --show-secrets adminKeyPem > admin.key)`,
         // No ETCDCTL_API: v3 is the default from etcdctl 3.4, and 3.6 warns about the variable.
         `export ETCDCTL_ENDPOINTS=${endpoints.join(",")}`,
         "export ETCDCTL_CACERT=$PWD/ca.crt ETCDCTL_CERT=$PWD/admin.crt ETCDCTL_KEY=$PWD/admin.key",
@@ -48,6 +48,6 @@ export function clusterOutputs(layout: string, cluster: EtcdCluster): StackOutpu
         apiserverEtcdClientCertPem: cluster.apiserverCertPem,
         apiserverEtcdClientKeyPem: cluster.apiserverKeyPem,
         certificateExpiry: cluster.certificateExpiry,
-        etcdctlEnv: etcdctlEnv(cluster.clientEndpoints),
+        etcdctlEnv: etcdctlEnv(cluster.clientEndpoints, pulumi.getStack()),
     };
 }

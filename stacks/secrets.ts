@@ -12,9 +12,10 @@ export interface StackSecrets {
 function sshPrivateKey(cfg: pulumi.Config): pulumi.Output<string> {
     const configured = cfg.getSecret("sshPrivateKey");
     if (configured !== undefined) return configured;
-    // The local test bed's sandbox key, named by `npm start` and the tests; read as a secret.
+    // The test bed's sandbox key: set by npm start/stop, the tests and the benchmarks, each naming
+    // in ETCDHOSTS_SSH_KEY_STACK the one stack it is for; any other stack ignores it. Read as a secret.
     const file = process.env.ETCDHOSTS_SSH_KEY_FILE;
-    if (file) {
+    if (file && process.env.ETCDHOSTS_SSH_KEY_STACK === pulumi.getStack()) {
         let key: string;
         try {
             key = fs.readFileSync(file, "utf8");

@@ -107,6 +107,7 @@ test("missing sshPrivateKey (and no ETCDHOSTS_SSH_KEY_FILE): one error naming ss
 test("an unreadable ETCDHOSTS_SSH_KEY_FILE: one error naming sshPrivateKey and the file, nothing registered", async () => {
     const keyFile = path.join(tempDir("nokey"), "id_missing");
     process.env.ETCDHOSTS_SSH_KEY_FILE = keyFile;
+    process.env.ETCDHOSTS_SSH_KEY_STACK = pulumi.getStack();
     try {
         const run = runProgram(DEV);
         await mocks.settle();
@@ -118,6 +119,24 @@ test("an unreadable ETCDHOSTS_SSH_KEY_FILE: one error naming sshPrivateKey and t
         assert.equal(mocks.resources.length, 0);
     } finally {
         delete process.env.ETCDHOSTS_SSH_KEY_FILE;
+        delete process.env.ETCDHOSTS_SSH_KEY_STACK;
+    }
+});
+
+test("ETCDHOSTS_SSH_KEY_FILE meant for another stack is ignored: sshPrivateKey is required", async () => {
+    const keyFile = path.join(tempDir("otherkey"), "id");
+    fs.writeFileSync(keyFile, SSH_KEY);
+    process.env.ETCDHOSTS_SSH_KEY_FILE = keyFile;
+    process.env.ETCDHOSTS_SSH_KEY_STACK = "dev";
+    try {
+        const run = runProgram(DEV);
+        await mocks.settle();
+        assert.ok(run.error instanceof pulumi.RunError, String(run.error));
+        assert.equal((run.error as Error).message, "invalid etcdhosts configuration:\n  - sshPrivateKey: required; set it with `pulumi config set --secret sshPrivateKey < <key file>`");
+        assert.equal(mocks.resources.length, 0);
+    } finally {
+        delete process.env.ETCDHOSTS_SSH_KEY_FILE;
+        delete process.env.ETCDHOSTS_SSH_KEY_STACK;
     }
 });
 
@@ -184,9 +203,10 @@ test("dev stack: the systemd cluster on h1..h3, exports, secrets", async () => {
     assert.deepEqual(out.clientEndpoints, ["https://10.213.0.11:2379", "https://10.213.0.12:2379", "https://10.213.0.13:2379"]);
     assert.equal(out.etcdctlEnv, [
         "# Write the files once:",
-        "#   npm run pulumi -- stack output caCertPem > ca.crt",
-        "#   npm run pulumi -- stack output adminCertPem > admin.crt",
-        "#   (umask 077; npm run pulumi -- stack output --show-secrets adminKeyPem > admin.key)",
+        // `-s`: npm run pulumi hands the sandbox passphrase only to a stack it is named.
+        "#   npm run pulumi -- stack output -s test caCertPem > ca.crt",
+        "#   npm run pulumi -- stack output -s test adminCertPem > admin.crt",
+        "#   (umask 077; npm run pulumi -- stack output -s test --show-secrets adminKeyPem > admin.key)",
         "export ETCDCTL_ENDPOINTS=https://10.213.0.11:2379,https://10.213.0.12:2379,https://10.213.0.13:2379",
         "export ETCDCTL_CACERT=$PWD/ca.crt ETCDCTL_CERT=$PWD/admin.crt ETCDCTL_KEY=$PWD/admin.key",
     ].join("\n"));
@@ -210,6 +230,7 @@ test("an even member count deploys, and logs the parser's warning through pulumi
     const keyFile = path.join(tempDir("key"), "id");
     fs.writeFileSync(keyFile, SSH_KEY);
     process.env.ETCDHOSTS_SSH_KEY_FILE = keyFile;
+    process.env.ETCDHOSTS_SSH_KEY_STACK = pulumi.getStack();
     const nodes = [1, 2, 3, 4].map((i) => ({ name: `h${i}`, address: `10.213.0.1${i}` }));
     const expected = parseClusterConfig({ ...DEV, nodes, caKeyPem: false }).warnings;
     try {
@@ -226,6 +247,7 @@ test("an even member count deploys, and logs the parser's warning through pulumi
         assert.ok(start.secretPaths.some((p) => p === "connection" || p === "connection.privateKey"));
     } finally {
         delete process.env.ETCDHOSTS_SSH_KEY_FILE;
+        delete process.env.ETCDHOSTS_SSH_KEY_STACK;
     }
 });
 
