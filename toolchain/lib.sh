@@ -13,7 +13,10 @@ TOOLCHAIN_CACHE="$ETCDHOSTS_CACHE/toolchain"
 component_sources() {
   case "$1" in
     cli) echo "pulumi language-nodejs" ;;
-    tls | random | command) echo "$1" ;;
+    # The bridged plugins share their recipe; the test harness's go.mod takes part in their
+    # modules' version selection (its .go files are tests only).
+    tls | random) echo "$1 build-bridged.sh bridgetest/go.mod" ;;
+    command) echo "$1" ;;
     etcd-3.6 | etcd-3.5) echo "$1 build-etcd.sh" ;;
     kubelet) echo "kubelet" ;;
     # The images embed the etcd builds, so those sources are part of their key.

@@ -3,11 +3,10 @@ module etcdhosts.local/toolchain/random
 go 1.25.11
 
 require (
+	etcdhosts.local/toolchain/bridgetest v0.0.0
 	github.com/pulumi/pulumi-terraform-bridge/v3 v3.135.0
 	github.com/pulumi/pulumi/sdk/v3 v3.253.0
 	github.com/terraform-providers/terraform-provider-random/shim v0.0.0
-	google.golang.org/grpc v1.82.1
-	google.golang.org/protobuf v1.36.11
 )
 
 require (
@@ -234,11 +233,15 @@ require (
 	google.golang.org/genproto v0.0.0-20260316180232-0b37fe3546d5 // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20260713224248-f5fc221cf8c4 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20260713224248-f5fc221cf8c4 // indirect
+	google.golang.org/grpc v1.82.1 // indirect
+	google.golang.org/protobuf v1.36.11 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 	lukechampine.com/frand v1.5.1 // indirect
 )
 
 replace (
+	// The test harness shared by the bridged plugins (tests only, not in the plugin).
+	etcdhosts.local/toolchain/bridgetest => ../bridgetest
 	// The bridge only compiles against Pulumi's fork of the plugin SDK (the same replace
 	// as upstream pulumi-random).
 	github.com/hashicorp/terraform-plugin-sdk/v2 => github.com/pulumi/terraform-plugin-sdk/v2 v2.0.0-20260318212141-5525259d096b

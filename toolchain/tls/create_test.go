@@ -8,21 +8,20 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
-	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
-	"google.golang.org/protobuf/types/known/structpb"
+
+	"etcdhosts.local/toolchain/bridgetest"
 )
 
 // The etcd PKI uses ECDSA P-256 keys: the plugin must create one, keep its PEM secret,
 // and give out the public half of that same key.
 func TestPluginCreatesECDSAP256Key(t *testing.T) {
-	client := startPlugin(t)
-	_, outputs := create(t, client, "tls:index/privateKey:PrivateKey", resource.PropertyMap{
+	client := bridgetest.StartPlugin(t)
+	_, outputs := bridgetest.Create(t, client, "tls:index/privateKey:PrivateKey", resource.PropertyMap{
 		"algorithm":  resource.NewStringProperty("ECDSA"),
 		"ecdsaCurve": resource.NewStringProperty("P256"),
 	})
 
-	privPEM, secret := plain(t, outputs, "privateKeyPem")
+	privPEM, secret := bridgetest.Plain(t, outputs, "privateKeyPem")
 	if !secret {
 		t.Error("privateKeyPem is not marked secret")
 	}
@@ -38,7 +37,7 @@ func TestPluginCreatesECDSAP256Key(t *testing.T) {
 		t.Errorf("curve %s, want P-256", key.Curve.Params().Name)
 	}
 
-	pubPEM, secret := plain(t, outputs, "publicKeyPem")
+	pubPEM, secret := bridgetest.Plain(t, outputs, "publicKeyPem")
 	if secret {
 		t.Error("publicKeyPem is marked secret")
 	}
@@ -53,59 +52,4 @@ func TestPluginCreatesECDSAP256Key(t *testing.T) {
 	if ecPub, ok := pub.(*ecdsa.PublicKey); !ok || !ecPub.Equal(&key.PublicKey) {
 		t.Error("publicKeyPem is not the public half of privateKeyPem")
 	}
-}
-
-// create configures the provider and runs Check then Create, as `pulumi up` does.
-func create(t *testing.T, client pulumirpc.ResourceProviderClient, typ string, inputs resource.PropertyMap,
-) (string, resource.PropertyMap) {
-	t.Helper()
-	ctx := testContext(t)
-	if _, err := client.Configure(ctx, &pulumirpc.ConfigureRequest{
-		Args: &structpb.Struct{}, AcceptSecrets: true, AcceptResources: true,
-	}); err != nil {
-		t.Fatalf("Configure: %v", err)
-	}
-	opts := plugin.MarshalOptions{KeepSecrets: true, KeepUnknowns: true}
-	news, err := plugin.MarshalProperties(inputs, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	urn := "urn:pulumi:test::test::" + typ + "::r"
-	checked, err := client.Check(ctx, &pulumirpc.CheckRequest{
-		Urn: urn, Type: typ, Name: "r", Olds: &structpb.Struct{}, News: news,
-	})
-	if err != nil {
-		t.Fatalf("Check: %v", err)
-	}
-	if len(checked.Failures) > 0 {
-		t.Fatalf("Check failures: %v", checked.Failures)
-	}
-	created, err := client.Create(ctx, &pulumirpc.CreateRequest{
-		Urn: urn, Type: typ, Name: "r", Properties: checked.Inputs,
-	})
-	if err != nil {
-		t.Fatalf("Create: %v", err)
-	}
-	outputs, err := plugin.UnmarshalProperties(created.Properties, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return created.Id, outputs
-}
-
-// plain returns a string output and whether the plugin marked it secret.
-func plain(t *testing.T, outputs resource.PropertyMap, key string) (string, bool) {
-	t.Helper()
-	v, ok := outputs[resource.PropertyKey(key)]
-	if !ok {
-		t.Fatalf("no output %q in %v", key, outputs)
-	}
-	secret := v.IsSecret()
-	if secret {
-		v = v.SecretValue().Element
-	}
-	if !v.IsString() {
-		t.Fatalf("output %q is %v, not a string", key, v)
-	}
-	return v.StringValue(), secret
 }

@@ -3,11 +3,10 @@ module etcdhosts.local/toolchain/tls
 go 1.25.8
 
 require (
+	etcdhosts.local/toolchain/bridgetest v0.0.0
 	github.com/hashicorp/terraform-provider-tls/shim v0.0.0
 	github.com/pulumi/pulumi-terraform-bridge/v3 v3.127.0
 	github.com/pulumi/pulumi/sdk/v3 v3.228.0
-	google.golang.org/grpc v1.80.0
-	google.golang.org/protobuf v1.36.11
 )
 
 require (
@@ -236,12 +235,16 @@ require (
 	google.golang.org/genproto v0.0.0-20260128011058-8636f8732409 // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20260401024825-9d38bb4040a9 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20260401024825-9d38bb4040a9 // indirect
+	google.golang.org/grpc v1.80.0 // indirect
+	google.golang.org/protobuf v1.36.11 // indirect
 	gopkg.in/warnings.v0 v0.1.2 // indirect
 	gopkg.in/yaml.v3 v3.0.1 // indirect
 	lukechampine.com/frand v1.5.1 // indirect
 )
 
 replace (
+	// The test harness shared by the bridged plugins (tests only, not in the plugin).
+	etcdhosts.local/toolchain/bridgetest => ../bridgetest
 	// The bridge only compiles against Pulumi's fork of the plugin SDK (the same replace
 	// as upstream pulumi-tls).
 	github.com/hashicorp/terraform-plugin-sdk/v2 => github.com/pulumi/terraform-plugin-sdk/v2 v2.0.0-20260318212141-5525259d096b

@@ -1,4 +1,4 @@
-package random_test
+package bridgetest
 
 // The tests run the built plugin binary the way the Pulumi engine does (a gRPC server on
 // a port it prints) and talk to it directly: they check the artefact programs will use,
@@ -19,9 +19,9 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 )
 
-// startPlugin starts the binary named by $PLUGIN (test.sh sets it) in attach mode, with
-// no engine, and returns a client for it. The plugin is stopped when the test ends.
-func startPlugin(t *testing.T) pulumirpc.ResourceProviderClient {
+// StartPlugin starts the binary named by $PLUGIN (test-bridged.sh sets it) in attach mode,
+// with no engine, and returns a client for it. The plugin is stopped when the test ends.
+func StartPlugin(t *testing.T) pulumirpc.ResourceProviderClient {
 	t.Helper()
 	path := os.Getenv("PLUGIN")
 	if path == "" {
@@ -82,7 +82,7 @@ func testContext(t *testing.T) context.Context {
 }
 
 // servedSchema returns the package schema the plugin serves, which is the schema.json
-// that build.sh generated, embedded, plus the version.
+// that build-bridged.sh generated, embedded, plus the version.
 func servedSchema(t *testing.T, client pulumirpc.ResourceProviderClient) []byte {
 	t.Helper()
 	resp, err := client.GetSchema(testContext(t), &pulumirpc.GetSchemaRequest{})

@@ -1,4 +1,4 @@
-package random_test
+package bridgetest
 
 // Reads the names a Pulumi npm SDK promises from its generated .js and .d.ts files. The
 // SDK is generated from the upstream schema, so what it names is what our schema must name.
