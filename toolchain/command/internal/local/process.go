@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"etcdhosts.local/toolchain/command/internal/cmdoutput"
+	"etcdhosts.local/toolchain/command/internal/cmdresource"
 )
 
 // defaultInterpreter is upstream's on Linux and macOS.
@@ -17,21 +18,21 @@ var defaultInterpreter = []string{"/bin/sh", "-c"}
 
 // result is what one run of a local command produced.
 type result struct {
-	stdout, stderr string
-	assets         *map[string]*resource.Asset
-	archive        *resource.Archive
+	cmdresource.Output
+	assets  *map[string]*resource.Asset
+	archive *resource.Archive
 }
 
-// runLocally runs command with in's interpreter, directory, environment and
-// stdin, then collects assetPaths/archivePaths. step ("create", "update",
-// "delete") names the command in errors. previous, when set, is passed as
-// PULUMI_COMMAND_STDOUT/STDERR.
-func runLocally(ctx context.Context, step, command string, in CommandInputs, previous *cmdoutput.Previous) (result, error) {
+// runLocally runs step's command with in's interpreter, directory, environment
+// and stdin, then collects assetPaths/archivePaths. The step's name ("create",
+// "update", "delete") names the command in errors; its previous output, when
+// set, is passed as PULUMI_COMMAND_STDOUT/STDERR.
+func runLocally(ctx context.Context, step cmdresource.Step, in CommandInputs) (result, error) {
 	argv := defaultInterpreter
 	if in.Interpreter != nil && len(*in.Interpreter) > 0 {
 		argv = *in.Interpreter
 	}
-	argv = append(append([]string{}, argv...), command)
+	argv = append(append([]string{}, argv...), step.Command)
 
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	if in.Dir != nil {
@@ -49,7 +50,7 @@ func runLocally(ctx context.Context, step, command string, in CommandInputs, pre
 			cmd.Env = append(cmd.Env, name+"="+value)
 		}
 	}
-	if previous != nil {
+	if previous := step.Previous; previous != nil {
 		if previous.Stdout != "" {
 			cmd.Env = append(cmd.Env, cmdoutput.PreviousStdoutEnv+"="+previous.Stdout)
 		}
@@ -61,17 +62,17 @@ func runLocally(ctx context.Context, step, command string, in CommandInputs, pre
 		cmd.Stdin = strings.NewReader(*in.Stdin)
 	}
 
-	logged := in.Logging.streams()
+	logged := in.LoggedStreams()
 	capture := cmdoutput.NewCapture(ctx, logged)
 	cmd.Stdout = capture.Stdout()
 	cmd.Stderr = capture.Stderr()
 	runErr := cmd.Run()
 	stdout, stderr := capture.Finish()
 	if runErr != nil {
-		return result{}, cmdoutput.Failure(step, runErr, stderr, logged)
+		return result{}, cmdoutput.Failure(step.Name, runErr, stderr, logged)
 	}
 
-	out := result{stdout: stdout, stderr: stderr}
+	out := result{Output: cmdresource.Output{Stdout: stdout, Stderr: stderr}}
 	if in.AssetPaths != nil {
 		assets, err := collectAssets(cmd.Dir, *in.AssetPaths)
 		if err != nil {

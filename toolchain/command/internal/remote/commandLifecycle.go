@@ -5,8 +5,6 @@ import (
 
 	"github.com/pulumi/pulumi-go-provider/infer"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-
-	"etcdhosts.local/toolchain/command/internal/cmdoutput"
 )
 
 var (
@@ -15,7 +13,9 @@ var (
 	_ infer.CustomDelete[CommandOutputs]                  = (*Command)(nil)
 )
 
-// Create runs `create`, except in preview, where nothing runs.
+// Create runs the command that CreateStep names (none in preview) on the
+// host. Which command each step runs is decided in cmdresource/steps.go, the
+// same for local and remote commands.
 func (*Command) Create(ctx context.Context, req infer.CreateRequest[CommandInputs],
 ) (infer.CreateResponse[CommandOutputs], error) {
 	state := CommandOutputs{CommandInputs: req.Inputs}
@@ -23,45 +23,35 @@ func (*Command) Create(ctx context.Context, req infer.CreateRequest[CommandInput
 	if err != nil {
 		return infer.CreateResponse[CommandOutputs]{}, err
 	}
-	if req.DryRun || req.Inputs.Create == nil {
-		return infer.CreateResponse[CommandOutputs]{ID: id, Output: state}, nil
-	}
-	// A first run has no previous output to pass on.
-	state.Stdout, state.Stderr, err = runOnHost(ctx, "create", *req.Inputs.Create, req.Inputs, nil)
-	if err != nil {
-		return infer.CreateResponse[CommandOutputs]{}, err
+	if step := req.Inputs.CreateStep(req.DryRun); step != nil {
+		if state.Output, err = runOnHost(ctx, *step, req.Inputs); err != nil {
+			return infer.CreateResponse[CommandOutputs]{}, err
+		}
 	}
 	return infer.CreateResponse[CommandOutputs]{ID: id, Output: state}, nil
 }
 
-// Update runs `update`, or `create` when `update` is unset, after any input
-// other than `triggers` changed (a `triggers` change is a replacement, decided
-// in Diff). With neither command set the previous output is kept.
+// Update runs the command that UpdateStep names, keeping the previous output
+// when none runs.
 func (*Command) Update(ctx context.Context, req infer.UpdateRequest[CommandInputs, CommandOutputs],
 ) (infer.UpdateResponse[CommandOutputs], error) {
-	state := CommandOutputs{CommandInputs: req.Inputs, Stdout: req.State.Stdout, Stderr: req.State.Stderr}
-	command, step := req.Inputs.Update, "update"
-	if command == nil {
-		command, step = req.Inputs.Create, "create"
+	state := req.State
+	state.CommandInputs = req.Inputs
+	if step := req.Inputs.UpdateStep(req.DryRun, req.State.Output); step != nil {
+		var err error
+		if state.Output, err = runOnHost(ctx, *step, req.Inputs); err != nil {
+			return infer.UpdateResponse[CommandOutputs]{}, err
+		}
 	}
-	if req.DryRun || command == nil {
-		return infer.UpdateResponse[CommandOutputs]{Output: state}, nil
-	}
-	previous := cmdoutput.PreviousFrom(req.Inputs.AddPreviousOutputInEnv, req.State.Stdout, req.State.Stderr)
-	stdout, stderr, err := runOnHost(ctx, step, *command, req.Inputs, previous)
-	if err != nil {
-		return infer.UpdateResponse[CommandOutputs]{}, err
-	}
-	state.Stdout, state.Stderr = stdout, stderr
 	return infer.UpdateResponse[CommandOutputs]{Output: state}, nil
 }
 
-// Delete runs `delete`, if set, with the last output in its environment.
+// Delete runs the command that DeleteStep names, if any.
 func (*Command) Delete(ctx context.Context, req infer.DeleteRequest[CommandOutputs]) (infer.DeleteResponse, error) {
-	if req.State.Delete == nil {
+	step := req.State.DeleteStep(req.State.Output)
+	if step == nil {
 		return infer.DeleteResponse{}, nil
 	}
-	previous := cmdoutput.PreviousFrom(req.State.AddPreviousOutputInEnv, req.State.Stdout, req.State.Stderr)
-	_, _, err := runOnHost(ctx, "delete", *req.State.Delete, req.State.CommandInputs, previous)
+	_, err := runOnHost(ctx, *step, req.State.CommandInputs)
 	return infer.DeleteResponse{}, err
 }

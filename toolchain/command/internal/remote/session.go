@@ -10,39 +10,39 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"etcdhosts.local/toolchain/command/internal/cmdoutput"
+	"etcdhosts.local/toolchain/command/internal/cmdresource"
 )
 
-// runOnHost runs one command on the host of in.Connection in a new SSH
-// session and returns its output. step ("create", "update", "delete") names
-// the command in errors.
-func runOnHost(ctx context.Context, step, command string, in CommandInputs, previous *cmdoutput.Previous,
-) (stdout, stderr string, err error) {
+// runOnHost runs step's command on the host of in.Connection in a new SSH
+// session and returns its output. The step's name ("create", "update",
+// "delete") names the command in errors.
+func runOnHost(ctx context.Context, step cmdresource.Step, in CommandInputs) (cmdresource.Output, error) {
 	if in.Connection == nil {
-		return "", "", fmt.Errorf("%s: connection is required", step)
+		return cmdresource.Output{}, fmt.Errorf("%s: connection is required", step.Name)
 	}
 	client, err := in.Connection.dial(ctx)
 	if err != nil {
-		return "", "", err
+		return cmdresource.Output{}, err
 	}
 	defer client.Close()
 
 	session, err := client.NewSession()
 	if err != nil {
-		return "", "", fmt.Errorf("open SSH session on %s: %w", in.Connection.address(), err)
+		return cmdresource.Output{}, fmt.Errorf("open SSH session on %s: %w", in.Connection.address(), err)
 	}
 	defer session.Close()
 
 	if err := setEnvironment(session, in.Connection.address(), in.Environment); err != nil {
-		return "", "", err
+		return cmdresource.Output{}, err
 	}
-	if previous != nil {
-		setPreviousOutput(ctx, session, previous)
+	if step.Previous != nil {
+		setPreviousOutput(ctx, session, step.Previous)
 	}
 	if in.Stdin != nil && *in.Stdin != "" {
 		session.Stdin = strings.NewReader(*in.Stdin)
 	}
 
-	logged := in.Logging.streams()
+	logged := in.LoggedStreams()
 	capture := cmdoutput.NewCapture(ctx, logged)
 	session.Stdout = capture.Stdout()
 	session.Stderr = capture.Stderr()
@@ -52,14 +52,14 @@ func runOnHost(ctx context.Context, step, command string, in CommandInputs, prev
 		_ = session.Signal(ssh.SIGTERM)
 		_ = session.Close()
 	})
-	runErr := session.Run(command)
+	runErr := session.Run(step.Command)
 	stop()
 
-	stdout, stderr = capture.Finish()
+	stdout, stderr := capture.Finish()
 	if runErr != nil {
-		return "", "", cmdoutput.Failure(step, runErr, stderr, logged)
+		return cmdresource.Output{}, cmdoutput.Failure(step.Name, runErr, stderr, logged)
 	}
-	return stdout, stderr, nil
+	return cmdresource.Output{Stdout: stdout, Stderr: stderr}, nil
 }
 
 // setEnvironment passes the `environment` input with SSH "env" requests. The
