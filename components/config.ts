@@ -51,6 +51,7 @@ export const SCALAR_KEYS = {
     certEarlyRenewalHours: "integer",
     caCertPem: "string",
     wipeDataOnDestroy: "boolean",
+    allowUnsafeMembershipChange: "boolean",
     maxClockSkewSeconds: "integer",
 } as const;
 
@@ -134,6 +135,7 @@ export function parseClusterConfig(raw: unknown): ClusterConfig {
     const clientListenAll = present("clientListenAll") ? readBool(p, "clientListenAll", raw.clientListenAll) : undefined;
     const tls = TLS_KEYS.every(present) ? readTls(p, raw) : undefined;
     const wipe = present("wipeDataOnDestroy") ? readBool(p, "wipeDataOnDestroy", raw.wipeDataOnDestroy) : undefined;
+    const allowUnsafeMembershipChange = present("allowUnsafeMembershipChange") ? readBool(p, "allowUnsafeMembershipChange", raw.allowUnsafeMembershipChange) : undefined;
     const skew = present("maxClockSkewSeconds") ? readInt(p, "maxClockSkewSeconds", raw.maxClockSkewSeconds, 0) : undefined;
     const extraArgs = present("extraArgs") ? readExtraArgs(p, "extraArgs", raw.extraArgs) : undefined;
     const nodes = readNodes(p, raw.nodes, { sshUser, sshPort });
@@ -164,6 +166,7 @@ export function parseClusterConfig(raw: unknown): ClusterConfig {
         clientListenAll === undefined ||
         tls === undefined ||
         wipe === undefined ||
+        allowUnsafeMembershipChange === undefined ||
         skew === undefined ||
         extraArgs === undefined ||
         nodes === undefined
@@ -191,6 +194,7 @@ export function parseClusterConfig(raw: unknown): ClusterConfig {
         clientListenAll,
         tls,
         wipeDataOnDestroy: wipe,
+        allowUnsafeMembershipChange,
         maxClockSkewSeconds: skew,
         warnings: p.warnings,
     };

@@ -226,6 +226,8 @@ export interface ClusterConfig {
      * the dev and sandbox stacks set `true`).
      */
     readonly wipeDataOnDestroy: boolean;
+    /** Let one `up` remove several members or shrink below three (membership.ts). Defaults to `false`. */
+    readonly allowUnsafeMembershipChange: boolean;
     /** Preflight fails when a host's clock differs from the runner's by more; `0` skips the check. Defaults to `2`. */
     readonly maxClockSkewSeconds: number;
     /** Non-fatal findings (quorum, growth, deprecations), one line each, `field: message`. */

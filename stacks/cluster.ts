@@ -3,11 +3,12 @@
 // layout exports.
 
 import { EtcdCluster } from "../components/etcd/etcdCluster";
+import type { MembershipPlan } from "../components/etcd/membership";
 import type { ClusterPlan } from "../components/etcd/plan";
 import { StackOutputs, clusterOutputs } from "./outputs";
 import type { StackSecrets } from "./secrets";
 
-export function deployCluster(plan: ClusterPlan, secrets: StackSecrets): StackOutputs {
-    const cluster = new EtcdCluster("etcd", { plan, ...secrets, env: process.env });
+export function deployCluster(plan: ClusterPlan, membership: MembershipPlan, secrets: StackSecrets): StackOutputs {
+    const cluster = new EtcdCluster("etcd", { plan, membership, ...secrets, env: process.env });
     return clusterOutputs(plan.config.layout, cluster);
 }

@@ -3,6 +3,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import type { EtcdCluster, MemberListEntry } from "../components/etcd/etcdCluster";
+import type { MembershipRecord } from "../components/etcd/membership";
 
 export interface StackOutputs {
     layout: string;
@@ -18,6 +19,8 @@ export interface StackOutputs {
     /** Secret. */
     apiserverEtcdClientKeyPem: pulumi.Output<string>;
     certificateExpiry: pulumi.Output<Record<string, string>>;
+    /** The member list as this `up` left it; the next `up` reads it back (stacks/previous.ts). */
+    membership: pulumi.Output<MembershipRecord>;
     /** Shell lines that point etcdctl at the cluster with the admin certificate. */
     etcdctlEnv: string;
 }
@@ -48,6 +51,7 @@ export function clusterOutputs(layout: string, cluster: EtcdCluster): StackOutpu
         apiserverEtcdClientCertPem: cluster.apiserverCertPem,
         apiserverEtcdClientKeyPem: cluster.apiserverKeyPem,
         certificateExpiry: cluster.certificateExpiry,
+        membership: cluster.membership,
         etcdctlEnv: etcdctlEnv(cluster.clientEndpoints, pulumi.getStack()),
     };
 }

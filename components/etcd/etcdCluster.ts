@@ -20,12 +20,16 @@ import { hostInstall } from "./hostInstall";
 import { healthGateScript, markBootstrappedScript, unmarkBootstrappedScript } from "./lifecycleScripts";
 import { MemberListEntry, parseMemberList } from "./memberList";
 import type { ClusterPlan } from "./plan";
+import { MembershipPlan, MembershipRecord, membershipRecord } from "./membership";
+import { leaveStep, memberStep } from "./membershipSteps";
 
 export type { MemberListEntry } from "./memberList";
 
 export interface EtcdClusterArgs {
     /** What the cluster should be (see `planCluster`). */
     plan: ClusterPlan;
+    /** What this `up` changes in the member list (see `planMembership`). */
+    membership: MembershipPlan;
     /** PEM private key for SSH to every node. Secret. */
     sshPrivateKey: pulumi.Input<string>;
     /** Private key of a bring-your-own CA, set exactly when `config.tls.caCertPem` is. Secret. */
@@ -74,6 +78,8 @@ export class EtcdCluster extends pulumi.ComponentResource {
     /** The cluster id and members the health gate read. */
     public readonly clusterId: pulumi.Output<string>;
     public readonly members: pulumi.Output<MemberListEntry[]>;
+    /** The member list as this `up` left it, recorded for the next one (stacks/previous.ts). */
+    public readonly membership: pulumi.Output<MembershipRecord>;
     /** Expiry (RFC 3339) of every certificate: `ca`, `<member>/server`, `<member>/peer`, `admin-client`, ... */
     public readonly certificateExpiry: pulumi.Output<Record<string, string>>;
 
@@ -108,7 +114,11 @@ export class EtcdCluster extends pulumi.ComponentResource {
         }, { parent: this });
         const clientCerts = new ClientCertificates(`${name}-clients`, { ...leafSettings, adminCommonName: ADMIN_COMMON_NAME }, { parent: this });
 
+        const membership = args.membership;
+        const joining = (n: string): boolean => membership.joining.includes(n);
+        const changes = plan.layout.membershipChanges;
         const services: EtcdMemberService[] = [];
+        const joinerSteps: command.remote.Command[] = [];
         for (const member of plan.members) {
             const node = member.node;
             const connection = connectionOf(node, args.sshPrivateKey);
@@ -143,8 +153,12 @@ export class EtcdCluster extends pulumi.ComponentResource {
                     healthcheckCertPem: clientCerts.healthcheck.certPem,
                     healthcheckKeyPem: clientCerts.healthcheck.keyPem,
                 },
+                facts: membership.facts[member.name],
+                ...(joining(member.name) && joinerSteps.length > 0 ? { joinAfter: joinerSteps[joinerSteps.length - 1] } : {}),
                 ...(services.length > 0 ? { rollAfter: services[services.length - 1].roll } : {}),
             }, { parent: this, dependsOn: [host] }));
+            // A joiner votes and answers healthy before the next one is added and before the gate.
+            if (changes && joining(member.name)) joinerSteps.push(memberStep(name, member, connection, [services[services.length - 1]], this));
         }
 
         // The gate runs on the first member; it re-runs whenever any member's roll changed, so
@@ -156,7 +170,17 @@ export class EtcdCluster extends pulumi.ComponentResource {
             connection: firstConnection,
             create: pulumi.all([token, fingerprint]).apply(([t, f]) => asRoot(healthGateScript(first, plan.clientEndpoints, `${t}/${f}`), first.node.sshUser)),
             logging: "stderr",
-        }, { parent: this, dependsOn: services });
+        }, { parent: this, dependsOn: [...services, ...joinerSteps] });
+
+        if (changes) {
+            for (const member of plan.members) {
+                if (!joining(member.name)) memberStep(name, member, connectionOf(member.node, args.sshPrivateKey), [gate], this);
+            }
+        }
+        // Removed members leave the member list from a member that stays (never a joiner).
+        const anchor = plan.members.find((m) => !joining(m.name)) ?? first;
+        const leaves = membership.removed.map((r) => leaveStep(name, r, anchor, connectionOf(anchor.node, args.sshPrivateKey), [gate], this));
+        this.membership = pulumi.all([gate.stdout, ...leaves.map((l) => l.stdout)]).apply(() => membershipRecord(plan, membership));
 
         services.forEach((service, i) => {
             const member = plan.members[i];

@@ -10,7 +10,8 @@ import { CERT_FILES } from "../constants";
 import { SshConnectionArgs, toRemoteConnection } from "../remote/connection";
 import { RemoteFileArgs, RemoteFiles } from "../remote/remoteFiles";
 import { asRoot } from "../remote/shell";
-import { MemberPlan, bindMember } from "./member";
+import { MemberOptions, MemberPlan, bindMember } from "./member";
+import { joinScript } from "./membershipScripts";
 import { markExistingScript, rollScript, startScript, stopScript } from "./lifecycleScripts";
 import type { ClusterPlan, PlannedMember } from "./plan";
 import { RenderedMember, renderMember } from "./renderMember";
@@ -35,6 +36,13 @@ export interface EtcdMemberServiceArgs {
     plan: ClusterPlan;
     /** This member, one of `plan.members`. */
     member: PlannedMember;
+    /** How this member starts: with the cluster (`new`) or joining it (membership.ts). */
+    facts: Omit<MemberOptions, "initialClusterToken">;
+    /**
+     * For a member that joins: the previous joiner's promotion, so members join one at a time.
+     * Unset otherwise.
+     */
+    joinAfter?: pulumi.Resource;
     /** The cluster's `initial-cluster-token` (random per cluster generation, pitfalls P3). */
     clusterToken: pulumi.Input<string>;
     /** How to reach the host. */
@@ -78,9 +86,11 @@ function sha256(...parts: string[]): string {
  * 2. `${name}-config`: etcd.conf.yml / env file / staged manifest, unit and etcdctl profile.
  * 3. `${name}-cluster-state`: after every config write, turns `initial-cluster-state` to
  *    `existing` on a host whose cluster has bootstrapped (pitfalls P2).
- * 4. `${name}-start`: first start, without waiting (every member starts at once); its delete
+ * 4. `${name}-join` (layouts that can change membership): for a member new to a running
+ *    cluster, adds it to the member list as a learner (membershipScripts.ts); else nothing.
+ * 5. `${name}-start`: first start, without waiting (every member starts at once); its delete
  *    stops the member.
- * 5. `${name}-roll`: nothing on create; on a change of configuration or CA, a restart that waits
+ * 6. `${name}-roll`: nothing on create; on a change of configuration or CA, a restart that waits
  *    for the other members to be healthy before and for this member after.
  *
  * Depend on the host's `HostPreparation` through `opts.dependsOn`.
@@ -107,7 +117,14 @@ export class EtcdMemberService extends pulumi.ComponentResource {
         const token = pulumi.output(args.clusterToken);
         // Rendered once, from plain values; the initial state is `new` here and turned to
         // `existing` on the host once the cluster has bootstrapped (see cluster-state below).
-        const rendered = token.apply((t) => renderMember(bindMember(args.member, { initialClusterState: "new", initialClusterToken: t }), endpoints));
+        const rendered = token.apply((t) => renderMember(bindMember(args.member, { ...args.facts, initialClusterToken: t }), endpoints));
+        // What a restart must follow: the configuration as a running member reads it. The
+        // bootstrap-only flags (initial-cluster and its state) are left out: etcd reads them
+        // only when it has no data, so a membership change elsewhere restarts no member.
+        const restartRelevant = token.apply((t) => {
+            const self = [{ name: args.member.name, peerUrl: args.member.peer.advertiseUrls[0] }];
+            return renderMember(bindMember(args.member, { initialClusterState: "existing", initialClusterToken: t, initialClusterEntries: self }), endpoints);
+        });
 
         // Children don't inherit the component's dependsOn (the host's preparation): pass it to
         // the file writers, which everything else here waits for. Without it keys would be
@@ -143,16 +160,24 @@ export class EtcdMemberService extends pulumi.ComponentResource {
                 asRoot(`# config ${sha256(r.config, r.unit, r.profile)}\n${markExistingScript(args.member, t)}`, loginUser)),
         }, childOpts([config]));
 
+        // A member new to a running cluster is added to its member list just before its start.
+        const join = args.plan.layout.membershipChanges
+            ? [new command.remote.Command(`${name}-join`, {
+                connection,
+                create: asRoot(joinScript(args.member), loginUser),
+            }, childOpts([pki, config, clusterState, ...(args.joinAfter ? [args.joinAfter] : [])]))]
+            : [];
+
         this.start = new command.remote.Command(`${name}-start`, {
             connection,
             create: asRoot(startScript(args.member), loginUser),
             delete: asRoot(stopScript(args.member), loginUser),
-        }, { ...childOpts([pki, config, clusterState]), deleteBeforeReplace: true });
+        }, { ...childOpts([pki, config, clusterState, ...join]), deleteBeforeReplace: true });
 
         // Restart on what etcd reads only at start: its configuration and the CA (etcd does not
         // reload the CA bundle). Leaf certificates are re-read per handshake, so renewing them
         // needs no restart (pitfalls P9).
-        const fingerprint = pulumi.all([rendered, args.pki.caCertPem]).apply(([r, ca]) => sha256(r.config, r.unit, ca));
+        const fingerprint = pulumi.all([restartRelevant, args.pki.caCertPem]).apply(([r, ca]) => sha256(r.config, r.unit, ca));
         this.fingerprint = fingerprint;
         this.roll = new command.remote.Command(`${name}-roll`, {
             connection,

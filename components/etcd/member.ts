@@ -32,6 +32,12 @@ export interface MemberOptions {
      * order given. Defaults to every node of the inventory.
      */
     readonly initialClusterMembers?: readonly string[];
+    /**
+     * The exact `--initial-cluster` entries, in order, for a member joining a running cluster
+     * whose member list includes members gone from the inventory (see membership.ts). Wins
+     * over `initialClusterMembers`; must include the member itself.
+     */
+    readonly initialClusterEntries?: readonly { readonly name: string; readonly peerUrl: string }[];
 }
 
 /** Certificate, key and CA files of one TLS endpoint. */
@@ -147,6 +153,17 @@ export interface EtcdMember extends MemberPlan {
 
 /** Bind the stack's facts to a member's plan. Throws for an inconsistent `initialClusterMembers`. */
 export function bindMember(plan: MemberPlan, opts: MemberOptions): EtcdMember {
+    if (opts.initialClusterEntries !== undefined) {
+        if (!opts.initialClusterEntries.some((e) => e.name === plan.name)) {
+            throw new Error(`initialClusterEntries must include the member itself ("${plan.name}")`);
+        }
+        return {
+            ...plan,
+            initialCluster: buildInitialCluster(opts.initialClusterEntries),
+            initialClusterState: opts.initialClusterState,
+            initialClusterToken: opts.initialClusterToken,
+        };
+    }
     const wanted = opts.initialClusterMembers ?? plan.peers.map((p) => p.name);
     for (const w of wanted) {
         if (!plan.peers.some((p) => p.name === w)) throw new Error(`initialClusterMembers: no node named "${w}"`);

@@ -33,7 +33,14 @@ import { parseClusterConfig } from "../../components/config";
 import type { ClusterConfig } from "../../components/types";
 import { EtcdCluster } from "../../components/etcd/etcdCluster";
 import { parseMemberList } from "../../components/etcd/memberList";
-import { planCluster } from "../../components/etcd/plan";
+import { ClusterPlan, planCluster } from "../../components/etcd/plan";
+import { MembershipPlan, planMembership } from "../../components/etcd/membership";
+
+/** A plan and the membership of a first `up` (no previous record): every member bootstraps. */
+function planned(cfg: ClusterConfig): { plan: ClusterPlan; membership: MembershipPlan } {
+    const plan = planCluster(cfg);
+    return { plan, membership: planMembership(plan, undefined, false) };
+}
 import { buildMember } from "../unit/helpers";
 import { renderConfigFile } from "../../components/etcd/renderConfigFile";
 import { STAGED_MANIFEST } from "../../components/constants";
@@ -59,11 +66,11 @@ const PCM_CFG = parseClusterConfig(stackRaw("pc-master"));
 const SP_CFG = parseClusterConfig(stackRaw("static-pod"));
 
 // `binary` install resolved from the environment variable (the dev stack leaves etcdBinaryDir empty).
-const sd = new EtcdCluster("sd", { plan: planCluster(SD_CFG), sshPrivateKey: SSH_KEY, env: { ETCDHOSTS_ETCD_DIR_3_6: BIN_DIR } });
-const pcm = new EtcdCluster("pcm", { plan: planCluster(PCM_CFG), sshPrivateKey: SSH_KEY, env: {} });
+const sd = new EtcdCluster("sd", { ...planned(SD_CFG), sshPrivateKey: SSH_KEY, env: { ETCDHOSTS_ETCD_DIR_3_6: BIN_DIR } });
+const pcm = new EtcdCluster("pcm", { ...planned(PCM_CFG), sshPrivateKey: SSH_KEY, env: {} });
 // The static-pod stack keeps Pulumi.yaml's installMethod default ("binary") with no directory
 // anywhere: the layout runs etcd from its image, so that must not matter.
-const sp = new EtcdCluster("sp", { plan: planCluster(SP_CFG), sshPrivateKey: SSH_KEY, env: {} });
+const sp = new EtcdCluster("sp", { ...planned(SP_CFG), sshPrivateKey: SSH_KEY, env: {} });
 
 function deps(r: RecordedResource): string[] {
     return r.options.dependencies.map((urn) => urn.split("::").pop()!).sort();
@@ -81,7 +88,7 @@ function countByType(rs: readonly RecordedResource[]): Record<string, number> {
 }
 
 /** The direct children every cluster has, for its node names. */
-function expectedChildren(name: string, nodes: readonly string[]): [string, string][] {
+function expectedChildren(name: string, nodes: readonly string[], membershipChanges = true): [string, string][] {
     return [
         ["random:index/randomId:RandomId", `${name}-token`],
         ["etcdhosts:pki:CertificateAuthority", `${name}-ca`],
@@ -93,6 +100,8 @@ function expectedChildren(name: string, nodes: readonly string[]): [string, stri
         ]),
         [CMD, `${name}-health`],
         ...nodes.map((n): [string, string] => [CMD, `${name}-${n}-bootstrapped`]),
+        // Layouts that can change membership: each member's promote-and-wait step.
+        ...(membershipChanges ? nodes.map((n): [string, string] => [CMD, `${name}-${n}-member`]) : []),
     ];
 }
 
@@ -119,9 +128,10 @@ test("systemd (dev stack): exact children keyed by node name, and counts per typ
         "etcdhosts:etcd:EtcdMemberService": 3,
         "etcdhosts:remote:RemoteFiles": 3 * 2,
         // Per host 6 preparation steps, per member 2 writers + cluster-state/start/roll, the gate, 3 markers.
-        [CMD]: 3 * 6 + 3 * 5 + 1 + 3,
+        // ... plus per member its join and member (promote) steps.
+        [CMD]: 3 * 6 + 3 * 5 + 1 + 3 + 3 * 2,
     });
-    assert.deepEqual(mocks.childrenOf("sd-h2").map((c) => c.name), ["sd-h2-pki", "sd-h2-config", "sd-h2-cluster-state", "sd-h2-start", "sd-h2-roll"]);
+    assert.deepEqual(mocks.childrenOf("sd-h2").map((c) => c.name), ["sd-h2-pki", "sd-h2-config", "sd-h2-cluster-state", "sd-h2-join", "sd-h2-start", "sd-h2-roll"]);
     assert.deepEqual(sd.memberNames, ["h1", "h2", "h3"]);
     assert.deepEqual(sd.clientEndpoints, ["https://10.213.0.11:2379", "https://10.213.0.12:2379", "https://10.213.0.13:2379"]);
 });
@@ -131,7 +141,7 @@ test("pc-master: one member, package install, no uploads", async () => {
     assert.deepEqual(sortPairs(mocks.childrenOf("pcm").map((c) => [c.type, c.name])), sortPairs(expectedChildren("pcm", ["pc-master"])));
     const types = countByType(subtree("pcm"));
     assert.equal(types["command:remote:CopyToRemote"], undefined);
-    assert.equal(types[CMD], 6 + 5 + 1 + 1);
+    assert.equal(types[CMD], 6 + 5 + 1 + 1 + 2);
     assert.equal(types["etcdhosts:remote:RemoteFiles"], 2);
     assert.equal(mocks.named("pcm-pc-master-host-install").inputs.delete, undefined, "a distro package is not ours to remove");
     assert.deepEqual(pcm.clientEndpoints, ["https://192.168.1.105:2379"]);
@@ -140,7 +150,7 @@ test("pc-master: one member, package install, no uploads", async () => {
 test("static pod: no install, no etcd account, no unit anywhere; the manifest is staged", async () => {
     await mocks.settle();
     const nodes = ["master1", "master2", "master3"];
-    assert.deepEqual(sortPairs(mocks.childrenOf("sp").map((c) => [c.type, c.name])), sortPairs(expectedChildren("sp", nodes)));
+    assert.deepEqual(sortPairs(mocks.childrenOf("sp").map((c) => [c.type, c.name])), sortPairs(expectedChildren("sp", nodes, false)));
     for (const n of nodes) {
         // The image brings etcd; kubelet runs it as root: no install step, no account.
         assert.deepEqual(mocks.childrenOf(`sp-${n}-host`).map((c) => c.name).sort(), [
@@ -183,7 +193,9 @@ test("roll chain is serial: h2 after h1, h3 after h2; starts don't wait for othe
     assert.deepEqual(deps(mocks.named("sd-h3-roll")), ["sd-ca-cert", "sd-h2-roll", "sd-h3-cluster-state", "sd-h3-start", "sd-token"]);
     for (const n of ["h1", "h2", "h3"]) {
         // Members start together: etcd's start needs quorum, so a chain would deadlock.
-        assert.deepEqual(deps(mocks.named(`sd-${n}-start`)), [`sd-${n}-cluster-state`, `sd-${n}-config-write`, `sd-${n}-pki-write`]);
+        assert.deepEqual(deps(mocks.named(`sd-${n}-start`)), [`sd-${n}-cluster-state`, `sd-${n}-config-write`, `sd-${n}-join`, `sd-${n}-pki-write`]);
+        // Bootstrapping members join nothing: no join waits for another member.
+        assert.deepEqual(deps(mocks.named(`sd-${n}-join`)), [`sd-${n}-cluster-state`, `sd-${n}-config-write`, `sd-${n}-pki-write`]);
         const others = ["h1", "h2", "h3"].filter((o) => o !== n);
         for (const d of deps(mocks.named(`sd-${n}-start`))) assert.ok(!others.some((o) => d.startsWith(`sd-${o}-`)), `${n}: ${d}`);
     }
@@ -269,9 +281,9 @@ test("secrets: admin and apiserver keys are secret outputs; the certificates are
 test("secrets: no PEM or key material in any command string; keys reach hosts only on the PKI writers' stdin", async () => {
     await mocks.settle();
     const commands = mocks.resources.filter((r) => r.type.startsWith("command:"));
-    // sd: 3 × (clock + 6 host steps + 2 uploads + 2 writers + 3 member commands) + gate + 3 markers;
-    // pcm: 1 × (clock + 6 + 2 + 3) + 2; sp: 3 × (clock + 4 + 2 + 3) + 4.
-    assert.equal(commands.length, 46 + 14 + 34);
+    // sd: 3 × (clock + 6 host steps + 2 uploads + 2 writers + 4 member commands + member step) + gate + 3 markers;
+    // pcm: 1 × (clock + 6 + 2 + 4 + 1) + 2; sp: 3 × (clock + 4 + 2 + 3) + 4.
+    assert.equal(commands.length, 52 + 16 + 34);
     for (const r of commands) {
         for (const s of commandStrings(r)) assert.doesNotMatch(s, /-----BEGIN|PRIVATE KEY|KEY-MATERIAL/, r.name);
         const { stdin, connection, ...rest } = r.inputs;
@@ -312,22 +324,22 @@ test("binary install from ETCDHOSTS_ETCD_DIR_3_6: the fake binaries are uploaded
 });
 
 test("binary install without etcdBinaryDir and without ETCDHOSTS_ETCD_DIR_3_6 fails naming etcdBinaryDir", () => {
-    assert.throws(() => new EtcdCluster("nobin", { plan: planCluster(SD_CFG), sshPrivateKey: SSH_KEY, env: {} }), {
+    assert.throws(() => new EtcdCluster("nobin", { ...planned(SD_CFG), sshPrivateKey: SSH_KEY, env: {} }), {
         message: "etcdBinaryDir: empty, and ETCDHOSTS_ETCD_DIR_3_6 is not set either: name a local directory holding etcd and etcdctl 3.6.16",
     });
     assert.throws(
-        () => new EtcdCluster("emptybin", { plan: planCluster(SD_CFG), sshPrivateKey: SSH_KEY, env: { ETCDHOSTS_ETCD_DIR_3_6: "" } }),
+        () => new EtcdCluster("emptybin", { ...planned(SD_CFG), sshPrivateKey: SSH_KEY, env: { ETCDHOSTS_ETCD_DIR_3_6: "" } }),
         (e: unknown) => e instanceof pulumi.ResourceError && e.message.startsWith("etcdBinaryDir: empty, and ETCDHOSTS_ETCD_DIR_3_6 is not set either"),
     );
     // An explicit etcdBinaryDir wins over the environment.
     const cfg: ClusterConfig = parseWith({ etcdBinaryDir: BIN_DIR });
-    new EtcdCluster("explicit", { plan: planCluster(cfg), sshPrivateKey: SSH_KEY, env: {} });
+    new EtcdCluster("explicit", { ...planned(cfg), sshPrivateKey: SSH_KEY, env: {} });
 });
 
 test("binary install from a directory without etcd or etcdctl fails naming etcdBinaryDir, without a stack trace", () => {
     const missing = path.join(os.tmpdir(), `etcdhosts-no-such-dir-${process.pid}`);
     assert.throws(
-        () => new EtcdCluster("missingbin", { plan: planCluster(parseWith({ etcdBinaryDir: missing })), sshPrivateKey: SSH_KEY, env: {} }),
+        () => new EtcdCluster("missingbin", { ...planned(parseWith({ etcdBinaryDir: missing })), sshPrivateKey: SSH_KEY, env: {} }),
         (e: unknown) =>
             e instanceof pulumi.ResourceError &&
             e.hideStack === true &&
@@ -337,7 +349,7 @@ test("binary install from a directory without etcd or etcdctl fails naming etcdB
     const half = fs.mkdtempSync(path.join(os.tmpdir(), "etcdhosts-halfbin-"));
     try {
         fs.writeFileSync(path.join(half, "etcd"), "#!/bin/sh\n", { mode: 0o755 });
-        assert.throws(() => new EtcdCluster("halfbin", { plan: planCluster(SD_CFG), sshPrivateKey: SSH_KEY, env: { ETCDHOSTS_ETCD_DIR_3_6: half } }), {
+        assert.throws(() => new EtcdCluster("halfbin", { ...planned(SD_CFG), sshPrivateKey: SSH_KEY, env: { ETCDHOSTS_ETCD_DIR_3_6: half } }), {
             message: `etcdBinaryDir: empty, and ETCDHOSTS_ETCD_DIR_3_6 names ${half}, which has no readable etcdctl: name a local directory holding etcd and etcdctl 3.6.16`,
         });
     } finally {
@@ -353,8 +365,8 @@ test("adding a node (3 → 4) renames and re-parents no existing child", async (
     ];
     const three = parseWith({ installMethod: "package", etcdVersion: "3.4.23", nodes });
     const four = parseWith({ installMethod: "package", etcdVersion: "3.4.23", nodes: [...nodes, { name: "h4", address: "10.213.0.14" }] });
-    new EtcdCluster("g3", { plan: planCluster(three), sshPrivateKey: SSH_KEY, env: {} });
-    new EtcdCluster("g4", { plan: planCluster(four), sshPrivateKey: SSH_KEY, env: {} });
+    new EtcdCluster("g3", { ...planned(three), sshPrivateKey: SSH_KEY, env: {} });
+    new EtcdCluster("g4", { ...planned(four), sshPrivateKey: SSH_KEY, env: {} });
     await mocks.settle();
     // Identity is the URN (parent type, type, name): compare with the cluster name factored out.
     const ident = (prefix: string): string[] =>
@@ -365,15 +377,16 @@ test("adding a node (3 → 4) renames and re-parents no existing child", async (
     const before = ident("g3");
     const after = ident("g4");
     // cluster, token, CA (3), member certs (1 + 3 × 6), client certs (1 + 9), hosts (3 × 8),
-    // members (3 × 8: component, 2 file sets with their writers, 3 commands), gate, 3 markers.
-    assert.equal(before.length, 1 + 1 + 3 + 19 + 10 + 24 + 24 + 1 + 3);
+    // members (3 × 9: component, 2 file sets with their writers, 4 commands), gate, 3 markers,
+    // 3 member (promote) steps.
+    assert.equal(before.length, 1 + 1 + 3 + 19 + 10 + 24 + 27 + 1 + 3 + 3);
     const added = after.filter((i) => !before.includes(i));
     assert.deepEqual(before.filter((i) => !after.includes(i)), [], "no child of the 3-node cluster disappears or moves");
     // What the new node adds: its certificates, host, member and marker, nothing else.
     assert.ok(added.every((i) => / X-(members-)?h4(-|$)/.test(i)), added.join("\n"));
     assert.deepEqual(added.map((i) => i.split(" ").pop()).sort(), [
         "X-h4", "X-h4-bootstrapped", "X-h4-cluster-state", "X-h4-config", "X-h4-config-write", "X-h4-host", "X-h4-host-account", "X-h4-host-clock",
-        "X-h4-host-config-dirs", "X-h4-host-data-dir", "X-h4-host-install", "X-h4-host-preflight", "X-h4-host-wait-ssh", "X-h4-pki", "X-h4-pki-write",
+        "X-h4-host-config-dirs", "X-h4-host-data-dir", "X-h4-host-install", "X-h4-host-preflight", "X-h4-host-wait-ssh", "X-h4-join", "X-h4-member", "X-h4-pki", "X-h4-pki-write",
         "X-h4-roll", "X-h4-start", "X-members-h4-peer-cert", "X-members-h4-peer-csr", "X-members-h4-peer-key", "X-members-h4-server-cert",
         "X-members-h4-server-csr", "X-members-h4-server-key",
     ]);
@@ -384,8 +397,8 @@ test("adding a node (3 → 4) renames and re-parents no existing child", async (
 // One validation layer: what the parser accepts, the components build as the parser meant it.
 
 test("maxClockSkewSeconds 0 skips the clock check: no runner clock, no clock lines in preflight", async () => {
-    new EtcdCluster("noclock", { plan: planCluster(parseWith({ installMethod: "package", etcdVersion: "3.4.23", maxClockSkewSeconds: 0 })), sshPrivateKey: SSH_KEY, env: {} });
-    new EtcdCluster("clock5", { plan: planCluster(parseWith({ installMethod: "package", etcdVersion: "3.4.23", maxClockSkewSeconds: 5 })), sshPrivateKey: SSH_KEY, env: {} });
+    new EtcdCluster("noclock", { ...planned(parseWith({ installMethod: "package", etcdVersion: "3.4.23", maxClockSkewSeconds: 0 })), sshPrivateKey: SSH_KEY, env: {} });
+    new EtcdCluster("clock5", { ...planned(parseWith({ installMethod: "package", etcdVersion: "3.4.23", maxClockSkewSeconds: 5 })), sshPrivateKey: SSH_KEY, env: {} });
     await mocks.settle();
     const names = (prefix: string): string[] => mocks.resources.filter((r) => r.name.startsWith(`${prefix}-h1-host-`)).map((r) => r.name).sort();
     assert.deepEqual(names("noclock"), ["noclock-h1-host-account", "noclock-h1-host-config-dirs", "noclock-h1-host-data-dir", "noclock-h1-host-install", "noclock-h1-host-preflight", "noclock-h1-host-wait-ssh"]);
@@ -397,7 +410,7 @@ test("maxClockSkewSeconds 0 skips the clock check: no runner clock, no clock lin
 });
 
 test("sshUser accepted by the parser (\"Admin\") builds: every host step runs through sudo -n as Admin", async () => {
-    new EtcdCluster("admin", { plan: planCluster(parseWith({ installMethod: "package", etcdVersion: "3.4.23", sshUser: "Admin" })), sshPrivateKey: SSH_KEY, env: {} });
+    new EtcdCluster("admin", { ...planned(parseWith({ installMethod: "package", etcdVersion: "3.4.23", sshUser: "Admin" })), sshPrivateKey: SSH_KEY, env: {} });
     await mocks.settle();
     const steps = mocks.resources.filter((r) => r.name.startsWith("admin-") && r.type === CMD);
     assert.ok(steps.length > 10);
@@ -406,7 +419,7 @@ test("sshUser accepted by the parser (\"Admin\") builds: every host step runs th
 });
 
 test("preinstalled etcd is checked against etcdVersion, the version the flags are rendered for", async () => {
-    new EtcdCluster("pre", { plan: planCluster(parseWith({ installMethod: "preinstalled", etcdPath: "/opt/etcd/bin/etcd" })), sshPrivateKey: SSH_KEY, env: {} });
+    new EtcdCluster("pre", { ...planned(parseWith({ installMethod: "preinstalled", etcdPath: "/opt/etcd/bin/etcd" })), sshPrivateKey: SSH_KEY, env: {} });
     await mocks.settle();
     const install = String(mocks.named("pre-h1-host-install").inputs.create);
     assert.match(install, /\/opt\/etcd\/bin\/etcdctl/);

@@ -85,6 +85,7 @@ function make(name: string, cfg: ClusterConfig, member: string, opts: { tag?: st
         plan,
         member: plan.members.find((m) => m.name === member)!,
         clusterToken: TOKEN,
+        facts: { initialClusterState: "new" },
         connection: { host: node.sshHost, port: node.sshPort, user: opts.user ?? node.sshUser, privateKey: SSH_KEY },
         pki: pki(opts.tag, opts.ca),
         ...(opts.rollAfter ? { rollAfter: opts.rollAfter } : {}),
@@ -121,6 +122,8 @@ test("children: exact types and names, parented to the member", async () => {
             ["etcdhosts:remote:RemoteFiles", `${name}-pki`],
             ["etcdhosts:remote:RemoteFiles", `${name}-config`],
             [CMD, `${name}-cluster-state`],
+            // Layouts whose hosts have etcdctl can add members to a running cluster.
+            ...(name === "sp-master1" ? [] : [[CMD, `${name}-join`]]),
             [CMD, `${name}-start`],
             [CMD, `${name}-roll`],
         ], name);
@@ -241,7 +244,10 @@ test("order: files after the host (dependsOn reaches the writers), state after c
     assert.deepEqual(deps(mocks.named("sd-h1-pki-write")), ["hostA-ready"]);
     assert.deepEqual(deps(mocks.named("sd-h1-config-write")), ["hostA-ready"]);
     assert.deepEqual(deps(mocks.named("sd-h1-cluster-state")), ["sd-h1-config-write"]);
-    assert.deepEqual(deps(mocks.named("sd-h1-start")), ["sd-h1-cluster-state", "sd-h1-config-write", "sd-h1-pki-write"]);
+    // A member new to a running cluster joins its member list between its files and its start.
+    assert.deepEqual(deps(mocks.named("sd-h1-join")), ["sd-h1-cluster-state", "sd-h1-config-write", "sd-h1-pki-write"]);
+    assert.deepEqual(deps(mocks.named("sd-h1-start")), ["sd-h1-cluster-state", "sd-h1-config-write", "sd-h1-join", "sd-h1-pki-write"]);
+    assert.deepEqual(deps(mocks.named("sp-master1-start")), ["sp-master1-cluster-state", "sp-master1-config-write", "sp-master1-pki-write"]);
     assert.deepEqual(deps(mocks.named("sd-h1-roll")), ["sd-h1-cluster-state", "sd-h1-start"]);
     // Without a host dependency the writers wait for nothing.
     assert.deepEqual(deps(mocks.named("pcm-pki-write")), []);
@@ -253,7 +259,8 @@ test("rollAfter chains this member's roll after the previous one, and only the r
     make("chain-h2", cfg, "h2", { rollAfter: a.service.roll });
     await mocks.settle();
     assert.deepEqual(deps(mocks.named("chain-h2-roll")), ["chain-h1-roll", "chain-h2-cluster-state", "chain-h2-start"]);
-    assert.deepEqual(deps(mocks.named("chain-h2-start")), ["chain-h2-cluster-state", "chain-h2-config-write", "chain-h2-pki-write"]);
+    assert.deepEqual(deps(mocks.named("chain-h2-start")), ["chain-h2-cluster-state", "chain-h2-config-write", "chain-h2-join", "chain-h2-pki-write"]);
+    assert.deepEqual(deps(mocks.named("chain-h2-join")), ["chain-h2-cluster-state", "chain-h2-config-write", "chain-h2-pki-write"]);
 });
 
 test("secrets: keys only on the writer's secret stdin; no PEM in any command string; logging none", async () => {

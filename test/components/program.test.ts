@@ -72,7 +72,7 @@ interface Run {
 }
 
 /** Set the configuration, then load index.ts afresh, capturing pulumi.log.warn (console.warn without an engine). */
-function runProgram(values: Record<string, unknown>, secrets: Record<string, string> = {}): Run {
+async function runProgram(values: Record<string, unknown>, secrets: Record<string, string> = {}): Promise<Run> {
     const config = { ...asPulumiConfig(values), ...Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`etcdhosts:${k}`, v])) };
     pulumi.runtime.setAllConfig(config, Object.keys(secrets).map((k) => `etcdhosts:${k}`));
     delete require.cache[INDEX];
@@ -83,7 +83,8 @@ function runProgram(values: Record<string, unknown>, secrets: Record<string, str
     };
     const from = mocks.resources.length;
     try {
-        return { exports: require(INDEX) as Record<string, any>, warnings, from };
+        // index.ts exports a promise: the previous membership is read before any resource.
+        return { exports: (await require(INDEX)) as Record<string, any>, warnings, from };
     } catch (error) {
         return { error, warnings, from };
     } finally {
@@ -94,7 +95,7 @@ function runProgram(values: Record<string, unknown>, secrets: Record<string, str
 const DEV = stackValues("dev");
 
 test("missing sshPrivateKey (and no ETCDHOSTS_SSH_KEY_FILE): one error naming sshPrivateKey, nothing registered", async () => {
-    const run = runProgram(DEV);
+    const run = await runProgram(DEV);
     await mocks.settle();
     assert.ok(run.error instanceof pulumi.RunError, String(run.error));
     assert.equal(
@@ -109,7 +110,7 @@ test("an unreadable ETCDHOSTS_SSH_KEY_FILE: one error naming sshPrivateKey and t
     process.env.ETCDHOSTS_SSH_KEY_FILE = keyFile;
     process.env.ETCDHOSTS_SSH_KEY_STACK = pulumi.getStack();
     try {
-        const run = runProgram(DEV);
+        const run = await runProgram(DEV);
         await mocks.settle();
         assert.ok(run.error instanceof pulumi.RunError, String(run.error));
         assert.equal(
@@ -129,7 +130,7 @@ test("ETCDHOSTS_SSH_KEY_FILE meant for another stack is ignored: sshPrivateKey i
     process.env.ETCDHOSTS_SSH_KEY_FILE = keyFile;
     process.env.ETCDHOSTS_SSH_KEY_STACK = "dev";
     try {
-        const run = runProgram(DEV);
+        const run = await runProgram(DEV);
         await mocks.settle();
         assert.ok(run.error instanceof pulumi.RunError, String(run.error));
         assert.equal((run.error as Error).message, "invalid etcdhosts configuration:\n  - sshPrivateKey: required; set it with `pulumi config set --secret sshPrivateKey < <key file>`");
@@ -146,7 +147,7 @@ test("invalid configuration (duplicate node name): one error naming the field, b
         { name: "h1", address: "10.213.0.12" },
         { name: "h3", address: "10.213.0.13" },
     ];
-    const run = runProgram({ ...DEV, nodes }, { sshPrivateKey: SSH_KEY });
+    const run = await runProgram({ ...DEV, nodes }, { sshPrivateKey: SSH_KEY });
     await mocks.settle();
     assert.ok(run.error instanceof pulumi.RunError, String(run.error));
     // The same text the parser's ConfigError carries, without its stack trace.
@@ -166,7 +167,7 @@ test("invalid configuration (duplicate node name): one error naming the field, b
 
 test("dev stack: the systemd cluster on h1..h3, exports, secrets", async () => {
     const expectedWarnings = parseClusterConfig({ ...DEV, caKeyPem: false }).warnings;
-    const run = runProgram(DEV, { sshPrivateKey: SSH_KEY });
+    const run = await runProgram(DEV, { sshPrivateKey: SSH_KEY });
     assert.equal(run.error, undefined, String(run.error));
     await mocks.settle();
     assert.deepEqual(run.warnings, expectedWarnings.map((w) => `warning: [runtime] ${w}`));
@@ -174,9 +175,11 @@ test("dev stack: the systemd cluster on h1..h3, exports, secrets", async () => {
 
     assert.equal(mocks.named("etcd").type, "etcdhosts:etcd:EtcdCluster");
     assert.deepEqual(mocks.childrenOf("etcd").map((c) => c.name).sort(), [
-        "etcd-ca", "etcd-clients", "etcd-h1", "etcd-h1-bootstrapped", "etcd-h1-host", "etcd-h2", "etcd-h2-bootstrapped", "etcd-h2-host",
-        "etcd-h3", "etcd-h3-bootstrapped", "etcd-h3-host", "etcd-health", "etcd-members", "etcd-token",
+        "etcd-ca", "etcd-clients", "etcd-h1", "etcd-h1-bootstrapped", "etcd-h1-host", "etcd-h1-member", "etcd-h2", "etcd-h2-bootstrapped", "etcd-h2-host",
+        "etcd-h2-member", "etcd-h3", "etcd-h3-bootstrapped", "etcd-h3-host", "etcd-h3-member", "etcd-health", "etcd-members", "etcd-token",
     ]);
+    // The program reads the membership its previous `up` recorded (none under mocks: a bootstrap).
+    assert.equal(mine.filter((r) => r.type === "pulumi:pulumi:StackReference").map((r) => r.name).join(), "organization/etcdhosts/test");
     assert.equal(mine.filter((r) => r.type === "etcdhosts:etcd:EtcdCluster").length, 1);
     assert.deepEqual(mine.filter((r) => r.type === "etcdhosts:etcd:EtcdMemberService").map((r) => r.name), ["etcd-h1", "etcd-h2", "etcd-h3"]);
     // Binaries from the directory the environment names, uploaded to every host.
@@ -196,7 +199,7 @@ test("dev stack: the systemd cluster on h1..h3, exports, secrets", async () => {
     const out = run.exports!;
     assert.deepEqual(Object.keys(out).sort(), [
         "adminCertPem", "adminKeyPem", "apiserverEtcdClientCertPem", "apiserverEtcdClientKeyPem", "caCertPem", "certificateExpiry", "clientEndpoints",
-        "clusterId", "etcdctlEnv", "layout", "memberNames", "members",
+        "clusterId", "etcdctlEnv", "layout", "memberNames", "members", "membership",
     ]);
     assert.equal(out.layout, "systemd");
     assert.deepEqual(out.memberNames, ["h1", "h2", "h3"]);
@@ -211,6 +214,11 @@ test("dev stack: the systemd cluster on h1..h3, exports, secrets", async () => {
         "export ETCDCTL_CACERT=$PWD/ca.crt ETCDCTL_CERT=$PWD/admin.crt ETCDCTL_KEY=$PWD/admin.key",
     ].join("\n"));
     assert.equal(await valueOf(out.clusterId), "11588568905070377092");
+    // What the next `up` reads back: every member by name and peer URL, nothing removed yet.
+    assert.deepEqual(await valueOf(out.membership), {
+        members: [1, 2, 3].map((i) => ({ name: `h${i}`, peerUrl: `https://10.213.0.1${i}:2380`, address: `10.213.0.1${i}` })),
+        removed: [],
+    });
     assert.deepEqual((await valueOf(out.members) as { name: string }[]).map((m) => m.name), ["h1", "h2", "h3"]);
     assert.equal(await isSecret(out.adminKeyPem), true);
     assert.equal(await isSecret(out.apiserverEtcdClientKeyPem), true);
@@ -234,7 +242,7 @@ test("an even member count deploys, and logs the parser's warning through pulumi
     const nodes = [1, 2, 3, 4].map((i) => ({ name: `h${i}`, address: `10.213.0.1${i}` }));
     const expected = parseClusterConfig({ ...DEV, nodes, caKeyPem: false }).warnings;
     try {
-        const run = runProgram({ ...DEV, nodes });
+        const run = await runProgram({ ...DEV, nodes });
         assert.equal(run.error, undefined, String(run.error));
         await mocks.settle();
         assert.equal(expected.filter((w) => w.startsWith("nodes: an even number of members (4)")).length, 1, expected.join("\n"));
@@ -256,7 +264,7 @@ test("static-pod and pc-master stacks: each picks its layout; static pod needs n
     // image, so an unset ETCDHOSTS_ETCD_DIR_3_6 must not matter there.
     delete process.env.ETCDHOSTS_ETCD_DIR_3_6;
     try {
-        const sp = runProgram(stackValues("static-pod"), { sshPrivateKey: SSH_KEY });
+        const sp = await runProgram(stackValues("static-pod"), { sshPrivateKey: SSH_KEY });
         assert.equal(sp.error, undefined, String(sp.error));
         await mocks.settle();
         const spMine = mocks.resources.slice(sp.from);
@@ -265,7 +273,7 @@ test("static-pod and pc-master stacks: each picks its layout; static pod needs n
         assert.deepEqual(spMine.filter((r) => r.type === "etcdhosts:etcd:EtcdMemberService").map((r) => r.name), ["etcd-master1", "etcd-master2", "etcd-master3"]);
         assert.deepEqual(spMine.filter((r) => r.type === "command:remote:CopyToRemote" || r.name.endsWith("-install")), []);
 
-        const pcm = runProgram(stackValues("pc-master"), { sshPrivateKey: SSH_KEY });
+        const pcm = await runProgram(stackValues("pc-master"), { sshPrivateKey: SSH_KEY });
         assert.equal(pcm.error, undefined, String(pcm.error));
         await mocks.settle();
         const pcmMine = mocks.resources.slice(pcm.from);

@@ -150,6 +150,9 @@ function fakeOutputs(type: string, name: string, inputs: Record<string, any>): R
             return { stdout: "", stderr: "" };
         case "command:local:Command":
             return { stdout: FAKE_EPOCH, stderr: "" };
+        // The stack reading its own previous outputs: a stack that never finished an `up`.
+        case "pulumi:pulumi:StackReference":
+            return { outputs: {}, secretOutputNames: [] };
         default:
             return {};
     }
@@ -187,7 +190,7 @@ export function setupMocks(overrides?: OutputOverrides): MockHarness {
         call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
             throw new Error(`Mock not implemented: ${args.token}`);
         },
-    }, "etcdhosts", "test");
+    }, "etcdhosts", "test", false, "organization");
 
     const monitor = pulumi.runtime.getMonitor() as unknown as {
         registerResource(req: any, cb: (err: unknown, resp: any) => void): void;

@@ -208,7 +208,7 @@ const BAD: BadCase[] = [
         name: "a key Pulumi.yaml does not declare and a missing one",
         overrides: { heartbeatInterval: 100, layout: undefined },
         problems: [
-            "heartbeatInterval: unknown configuration key (known: autoCompactionMode, autoCompactionRetention, caCertPem, caKeyPem, caValidityHours, certEarlyRenewalHours, certValidityHours, clientListenAll, electionTimeoutMs, etcdBinaryDir, etcdImage, etcdPath, etcdVersion, extraArgs, heartbeatIntervalMs, installMethod, layout, maxClockSkewSeconds, nodes, peerMode, quotaBackendBytes, snapshotCount, sshPort, sshPrivateKey, sshUser, tarballSha256, tarballUrl, tlsAlgorithm, wipeDataOnDestroy)",
+            "heartbeatInterval: unknown configuration key (known: allowUnsafeMembershipChange, autoCompactionMode, autoCompactionRetention, caCertPem, caKeyPem, caValidityHours, certEarlyRenewalHours, certValidityHours, clientListenAll, electionTimeoutMs, etcdBinaryDir, etcdImage, etcdPath, etcdVersion, extraArgs, heartbeatIntervalMs, installMethod, layout, maxClockSkewSeconds, nodes, peerMode, quotaBackendBytes, snapshotCount, sshPort, sshPrivateKey, sshUser, tarballSha256, tarballUrl, tlsAlgorithm, wipeDataOnDestroy)",
             "layout: required (Pulumi.yaml gives it a default; pass every declared key)",
         ],
     },

@@ -17,6 +17,7 @@ export const pcMasterLayout: LayoutSpec = {
     stateFile: { file: "envFile", from: "^ETCD_INITIAL_CLUSTER_STATE=new$", to: "ETCD_INITIAL_CLUSTER_STATE=existing" },
     runAs: { user: ETCD_USER, group: ETCD_GROUP },
     installsEtcd: true,
+    membershipChanges: true,
     usesImage: false,
     peerModes: ["tls", "loopback-plaintext"],
     checkTopology(p, input) {

@@ -75,6 +75,11 @@ export interface LayoutSpec {
     readonly installsEtcd: boolean;
     /** Whether `etcdImage` is used. */
     readonly usesImage: boolean;
+    /**
+     * Whether `up` may add and remove members of a running cluster (membership.ts); the scripts
+     * need etcdctl on the hosts.
+     */
+    readonly membershipChanges: boolean;
     /** Peer modes the layout allows, the first being the usual one. */
     readonly peerModes: readonly PeerMode[];
     /** The layout's own rules, beyond those every layout shares. */

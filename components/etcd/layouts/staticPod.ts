@@ -16,6 +16,7 @@ export const staticPodLayout: LayoutSpec = {
     stateFile: { file: "stagedManifest", from: "--initial-cluster-state=new$", to: "--initial-cluster-state=existing" },
     runAs: { user: "root", group: "root" },
     installsEtcd: false,
+    membershipChanges: false,
     usesImage: true,
     peerModes: ["tls"],
     checkTopology: () => undefined,

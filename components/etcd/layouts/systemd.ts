@@ -14,6 +14,7 @@ export const systemdLayout: LayoutSpec = {
     stateFile: { file: "configFile", from: "^initial-cluster-state: new$", to: "initial-cluster-state: existing" },
     runAs: { user: ETCD_USER, group: ETCD_GROUP },
     installsEtcd: true,
+    membershipChanges: true,
     usesImage: false,
     peerModes: ["tls"],
     checkTopology: () => undefined,
