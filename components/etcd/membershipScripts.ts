@@ -22,11 +22,15 @@ function etcdctlEnv(member: MemberPlan): string[] {
         // admin client certificate; reading it at run time keeps this script's text the same
         // whatever the membership, so a membership change re-runs nothing it need not.
         `. ${shQuote(member.paths.etcdctlProfile)}`,
+        // etcdctl refuses an endpoint both in the environment and on the command line: keep the
+        // profile's list in a variable and name endpoints only with --endpoints.
+        'all="$ETCDCTL_ENDPOINTS"',
+        "unset ETCDCTL_ENDPOINTS",
         ...(wantsEtcdctlApiEnv(member.version) ? ["export ETCDCTL_API=3"] : []),
         `ctl() { ${shQuote(member.binaries.etcdctl)} --dial-timeout=3s --command-timeout=10s "$@"; }`,
         // The other members' endpoints: the profile's, less this member's own.
         `self_client=${shQuote(member.client.advertiseUrls[0])}`,
-        `others=$(printf '%s\\n' "$ETCDCTL_ENDPOINTS" | tr ',' '\\n' | grep -vxF "$self_client" | paste -sd, -)`,
+        `others=$(printf '%s\\n' "$all" | tr ',' '\\n' | grep -vxF "$self_client" | paste -sd, -)`,
         `self_peer=${shQuote(member.peer.advertiseUrls[0])}`,
         // This member's line of the member list (matched by peer URL), or nothing.
         `own_line() { ctl --endpoints="$1" member list -w simple | awk -F', ' -v p="$self_peer" '$4 == p || index($4, p ",") == 1'; }`,
@@ -89,9 +93,9 @@ export function promoteScript(member: MemberPlan): string {
         ...etcdctlEnv(member),
         ...retry(
             [
-                'line=$(own_line "$ETCDCTL_ENDPOINTS" 2>/dev/null || true)',
+                'line=$(own_line "$all" 2>/dev/null || true)',
                 'case "$line" in',
-                '  *", true") ctl member promote "${line%%,*}" >/dev/null 2>&1 || true ;;',
+                '  *", true") ctl --endpoints="$all" member promote "${line%%,*}" >/dev/null 2>&1 || true ;;',
                 `  *", false") ctl --endpoints="$self_client" endpoint health >/dev/null 2>&1 && exit 0 ;;`,
                 "esac",
             ],
@@ -113,11 +117,11 @@ export function removeMemberScript(anchor: MemberPlan, leaving: { name: string; 
         `gone=${shQuote(leaving.peerUrl)}`,
         ...retry(
             [
-                `if list=$(ctl member list -w simple 2>/dev/null); then`,
+                `if list=$(ctl --endpoints="$all" member list -w simple 2>/dev/null); then`,
                 `  line=$(printf '%s\\n' "$list" | awk -F', ' -v p="$gone" '$4 == p || index($4, p ",") == 1')`,
                 `  if [ -z "$line" ]; then echo "etcdhosts: ${leaving.name} is not a member"; exit 0; fi`,
                 `  [ "$(printf '%s\\n' "$list" | grep -c .)" -gt 1 ] || { echo "etcdhosts: ${leaving.name} is the last member; kept" >&2; exit 1; }`,
-                `  ctl member remove "\${line%%,*}" && exit 0`,
+                `  ctl --endpoints="$all" member remove "\${line%%,*}" && exit 0`,
                 "fi",
             ],
             60,
