@@ -158,7 +158,9 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 ...(services.length > 0 ? { rollAfter: services[services.length - 1].roll } : {}),
             }, { parent: this, dependsOn: [host] }));
             // A joiner votes and answers healthy before the next one is added and before the gate.
-            if (changes && joining(member.name)) joinerSteps.push(memberStep(name, member, connection, [services[services.length - 1]], this));
+            // After its start only, not its roll: the roll chain waits on members before it, whose
+            // rolls must not wait for a learner that is not promoted yet.
+            if (changes && joining(member.name)) joinerSteps.push(memberStep(name, member, connection, [services[services.length - 1].start], this));
         }
 
         // The gate runs on the first member; it re-runs whenever any member's roll changed, so

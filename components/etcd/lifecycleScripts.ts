@@ -78,9 +78,11 @@ export function rollScript(member: MemberPlan, endpoints: readonly string[], fin
     const others = endpoints.filter((e) => !own.includes(e));
     const lines = [`# etcdhosts restart fingerprint: ${fingerprint}`, "set -eu"];
     if (others.length > 0) {
+        const precheck = runtime.othersHealthy(member, others);
         lines.push(
+            ...precheck.setup,
             ...waitFor(
-                runtime.clusterHealthyCheck(member, others),
+                precheck.check,
                 precheckSeconds,
                 `refusing to restart member ${member.name}: the other members are not all healthy`,
                 "true",

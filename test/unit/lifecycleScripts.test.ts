@@ -78,6 +78,18 @@ const JOURNAL = "journalctl -u etcd.service -n 30 --no-pager >&2 || true";
 const POD_LOGS = "tail -n 30 /var/log/pods/*etcd*/*/*.log >&2 2>/dev/null || true";
 const SD_ALL = "https://10.213.0.11:2379,https://10.213.0.12:2379,https://10.213.0.13:2379";
 const SD_OTHERS = "https://10.213.0.12:2379,https://10.213.0.13:2379";
+/**
+ * The systemd roll's pre-check: the other voting members from the member list, reached through
+ * the endpoints of the host's etcdctl profile (`profile` in tests), then their health.
+ */
+const SD_PRECHECK = (name: string, ctl = SD_CTL, profile = "/etc/profile.d/etcdctl.sh"): string[] => [
+    "others_healthy() {",
+    `  all=$(. ${profile} && printf '%s' "$ETCDCTL_ENDPOINTS") || return 1`,
+    `  list=$(${ctl} --endpoints="$all" ${ETC_TLS} member list -w simple 2>/dev/null) || return 1`,
+    `  eps=$(printf '%s\\n' "$list" | awk -F', ' -v me=${name} '$2 == "started" && $3 != me && $6 == "false" {print $5}' | paste -sd, -)`,
+    `  [ -z "$eps" ] || ${ctl} --endpoints="$eps" ${ETC_TLS} endpoint health >/dev/null 2>&1`,
+    "}",
+];
 const SP_HEALTH = (ip: string): string => `${SP_CURL} -o /dev/null https://${ip}:2379/health 2>/dev/null`;
 
 describe("constants", () => {
@@ -216,7 +228,8 @@ describe("script builders: exact text", () => {
             lines: [
                 "# etcdhosts restart fingerprint: FP1",
                 "set -eu",
-                ...loop(`${SD_CTL} --endpoints=${SD_OTHERS} ${ETC_TLS} endpoint health >/dev/null 2>&1`, 30, "refusing to restart member h1: the other members are not all healthy", "true"),
+                ...SD_PRECHECK("h1"),
+                ...loop("others_healthy", 30, "refusing to restart member h1: the other members are not all healthy", "true"),
                 "systemctl daemon-reload",
                 "systemctl restart etcd.service",
                 ...loop(`${SD_CTL} --endpoints=https://127.0.0.1:2379 ${ETC_TLS} endpoint health >/dev/null 2>&1`, 120, "member h1 is not healthy 120s after its restart", JOURNAL),
@@ -228,7 +241,8 @@ describe("script builders: exact text", () => {
             lines: [
                 "# etcdhosts restart fingerprint: FP1",
                 "set -eu",
-                ...loop(`${SD_CTL} --endpoints=${SD_OTHERS} ${ETC_TLS} endpoint health >/dev/null 2>&1`, 4, "refusing to restart member h1: the other members are not all healthy", "true"),
+                ...SD_PRECHECK("h1"),
+                ...loop("others_healthy", 4, "refusing to restart member h1: the other members are not all healthy", "true"),
                 "systemctl daemon-reload",
                 "systemctl restart etcd.service",
                 ...loop(`${SD_CTL} --endpoints=https://127.0.0.1:2379 ${ETC_TLS} endpoint health >/dev/null 2>&1`, 7, "member h1 is not healthy 7s after its restart", JOURNAL),
@@ -251,12 +265,9 @@ describe("script builders: exact text", () => {
             lines: [
                 "# etcdhosts restart fingerprint: FP3",
                 "set -eu",
-                ...loop(
-                    `${SD_CTL} '--endpoints=https://[2001:db8::12]:2379,https://[2001:db8::13]:2379' ${ETC_TLS} endpoint health >/dev/null 2>&1`,
-                    30,
-                    "refusing to restart member v1: the other members are not all healthy",
-                    "true",
-                ),
+                // The pre-check's text names no member address: the member list does.
+                ...SD_PRECHECK("v1"),
+                ...loop("others_healthy", 30, "refusing to restart member v1: the other members are not all healthy", "true"),
                 "systemctl daemon-reload",
                 "systemctl restart etcd.service",
                 ...loop(`${SD_CTL} '--endpoints=https://[::1]:2379' ${ETC_TLS} endpoint health >/dev/null 2>&1`, 120, "member v1 is not healthy 120s after its restart", JOURNAL),
@@ -507,7 +518,10 @@ function makeShims(state: { cluster: string; member: string; cmp?: number }): Sh
         `if [ "$n" -gt 0 ]; then echo $((n - 1)) > "$SHIM_DIR/$kind-failures"; exit 1; fi`,
         "exit 0",
     ].join("\n");
-    write("etcdctl", `case "$*" in *--endpoints=https://127.0.0.1:2379\\ *) kind=member ;; *) kind=cluster ;; esac\n${outcome}`);
+    // `member list` answers from the `members` file (the dev stack's three voters).
+    write("etcdctl", `case "$*" in *"member list -w simple") cat "$SHIM_DIR/members"; exit 0 ;; esac\ncase "$*" in *--endpoints=https://127.0.0.1:2379\\ *) kind=member ;; *) kind=cluster ;; esac\n${outcome}`);
+    fs.writeFileSync(path.join(dir, "members"), [1, 2, 3].map((i) => `${i}a, started, h${i}, https://10.213.0.1${i}:2380, https://10.213.0.1${i}:2379, false\n`).join(""));
+    fs.writeFileSync(path.join(dir, "profile.sh"), `export ETCDCTL_ENDPOINTS=${SD_ALL}\n`);
     write("curl", `case "$*" in *:2381/*) kind=member ;; *) kind=cluster ;; esac\n${outcome}`);
     write("pgrep", [
         `if [ -f "$SHIM_DIR/mv-done" ]; then echo 200; exit 0; fi`,
@@ -565,11 +579,13 @@ describe("rollScript under /bin/sh with recording shims", () => {
     /** A systemd member whose etcdctl is the shim (a `preinstalled` install in the shim dir). */
     function systemdRoll(shims: Shims): string {
         const cfg = parseWith({ installMethod: "preinstalled", etcdPath: `${shims.dir}/etcd` });
-        const member = buildMember(cfg, "h1", NEW);
+        const built = buildMember(cfg, "h1", NEW);
+        const member = { ...built, paths: { ...built.paths, etcdctlProfile: `${shims.dir}/profile.sh` } };
         assert.equal(member.binaries.etcdctl, `${shims.dir}/etcdctl`);
         return rollScript(member, clientEndpoints(buildMembers(cfg, NEW)), "FP", FAST);
     }
-    const OTHERS_CHECK = `etcdctl --endpoints=${SD_OTHERS} ${ETC_TLS} endpoint health`;
+    // One pre-check: the member list through the profile's endpoints, then the other voters' health.
+    const OTHERS_CHECK = [`etcdctl --endpoints=${SD_ALL} ${ETC_TLS} member list -w simple`, `etcdctl --endpoints=${SD_OTHERS} ${ETC_TLS} endpoint health`];
     const SELF_CHECK = `etcdctl --endpoints=https://127.0.0.1:2379 ${ETC_TLS} endpoint health`;
 
     it("systemd: refuses (exit 1, names the member) while another member is unhealthy; never restarts", () => {
@@ -577,7 +593,7 @@ describe("rollScript under /bin/sh with recording shims", () => {
         const r = shims.run(systemdRoll(shims));
         assert.equal(r.status, 1);
         assert.equal(r.stderr, "etcdhosts: refusing to restart member h1: the other members are not all healthy\n");
-        assert.deepEqual(shims.calls(), [OTHERS_CHECK, "sleep 1", OTHERS_CHECK, "sleep 1", OTHERS_CHECK]);
+        assert.deepEqual(shims.calls(), [...OTHERS_CHECK, "sleep 1", ...OTHERS_CHECK, "sleep 1", ...OTHERS_CHECK]);
     });
 
     it("systemd: waits for the others, restarts, then waits until the member answers", () => {
@@ -585,9 +601,9 @@ describe("rollScript under /bin/sh with recording shims", () => {
         const r = shims.run(systemdRoll(shims));
         assert.deepEqual(r, { status: 0, stdout: "", stderr: "" });
         assert.deepEqual(shims.calls(), [
-            OTHERS_CHECK,
+            ...OTHERS_CHECK,
             "sleep 1",
-            OTHERS_CHECK,
+            ...OTHERS_CHECK,
             "systemctl daemon-reload",
             "systemctl restart etcd.service",
             SELF_CHECK,
@@ -604,7 +620,7 @@ describe("rollScript under /bin/sh with recording shims", () => {
         assert.equal(r.status, 1);
         assert.equal(r.stderr, "etcdhosts: member h1 is not healthy 3s after its restart\n");
         assert.deepEqual(shims.calls(), [
-            OTHERS_CHECK,
+            ...OTHERS_CHECK,
             "systemctl daemon-reload",
             "systemctl restart etcd.service",
             SELF_CHECK,

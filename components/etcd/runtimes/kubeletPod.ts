@@ -37,6 +37,7 @@ export const kubeletPodRuntime: RuntimeScripts = {
         return `curl -sS --fail --max-time 5 -o /dev/null ${shQuote(url)} 2>/dev/null`;
     },
     clusterHealthyCheck: (member, endpoints) => endpoints.map((e) => `${curlTls(member)} -o /dev/null ${shQuote(`${e}/health`)} 2>/dev/null`).join(" && "),
+    othersHealthy: (member, others) => ({ setup: [], check: kubeletPodRuntime.clusterHealthyCheck(member, others) }),
     memberListCommand: (member, endpoints) => `${curlTls(member)} -X POST -d '{}' ${shQuote(`${endpoints[0]}/v3/cluster/member/list`)}`,
     diagnostics,
     startScript: (member) => ["set -eu", `if [ ! -e ${shQuote(manifestPath(member))} ]; then`, ...activateManifest(member).map((l) => `  ${l}`), "fi"].join("\n"),

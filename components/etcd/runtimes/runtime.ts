@@ -8,6 +8,14 @@ export interface RuntimeScripts {
     memberHealthyCheck(member: MemberPlan): string;
     /** A shell test that succeeds when every listed client endpoint answers healthy. */
     clusterHealthyCheck(member: MemberPlan, endpoints: readonly string[]): string;
+    /**
+     * The roll's pre-check: lines that define it, and the shell test that succeeds when the
+     * cluster's other voting members answer healthy. `others` is the plan's view of them; a
+     * runtime that can ask the cluster uses its member list instead, so that the script's text
+     * does not change with the membership (which would re-run the roll) and a member that is
+     * still joining is not waited for.
+     */
+    othersHealthy(member: MemberPlan, others: readonly string[]): { setup: string[]; check: string };
     /** Prints the member list as JSON. */
     memberListCommand(member: MemberPlan, endpoints: readonly string[]): string;
     /** Diagnostics printed when a member does not come up: what its runtime says. */
