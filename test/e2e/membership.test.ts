@@ -9,7 +9,8 @@ import * as assert from "node:assert/strict";
 import { Inventory, downBed } from "../support/testbed";
 import { bootBed, hostOk, secs, systemdConfig } from "../support/e2e";
 import { SandboxStack, bedNodes, preview, sandboxStack, up } from "../support/sandboxStack";
-import { EtcdClient } from "../support/etcdClient";
+import { EtcdClient, run } from "../support/etcdClient";
+import { removeDeadLocks } from "../../scripts/lib/deadLocks";
 
 const BED = "e2emem";
 const STACK = "e2e-membership";
@@ -129,7 +130,46 @@ describe("membership changes with pulumi up", { skip, timeout: 40 * 60_000 }, ()
         assert.deepEqual((outputs.membership as { removed: { name: string }[] }).removed.map((r) => r.name), ["h5", "h4"]);
     });
 
-    it("5. two members at once, or a rename, are refused at preview, naming the field", { timeout: 10 * 60_000 }, async () => {
+    it("5. an up killed with SIGKILL just after a member add converges on the next up", { timeout: 15 * 60_000 }, async (t) => {
+        const stack = s as SandboxStack;
+        stack.setConfig(config(4));
+        // Kill the CLI (and what it started) the moment h4's join step has run: h4 is then in
+        // the member list as an unstarted learner, and the stack records no membership change.
+        let killed = false;
+        const upRun = stack.stack
+            .up({
+                color: "never",
+                onOutput: (o) => {
+                    if (!killed && /etcd-h4-join created/.test(o)) {
+                        killed = true;
+                        // The CLI and its whole tree (language host, program, plugins), at once.
+                        const tree = 'k() { for c in $(pgrep -P "$1"); do k "$c"; done; kill -9 "$1" 2>/dev/null; }; for p in $(pgrep -f -- "$0"); do k "$p"; done';
+                        void run("sh", ["-c", tree, `up --yes .*--stack ${STACK} --non-interactive`]);
+                    }
+                },
+            })
+            .then(() => "finished", (e: Error) => `failed: ${e.message.split("\n")[0]}`);
+        t.diagnostic(`killed up: ${await upRun}`);
+        assert.ok(killed, "the up was not killed after h4's join");
+        // What a kill leaves: the dead CLI's lock (the file backend has no `pulumi cancel`).
+        t.diagnostic(`dead locks removed: ${removeDeadLocks(STACK).length}`);
+        const stuck = await members(outputs);
+        t.diagnostic(`member list after the kill: ${stuck.map((m) => `${m.name || "(unstarted)"}${m.isLearner ? " learner" : ""}`).join(", ")}`);
+        assert.equal(stuck.length, 4, "h4 was added before the kill");
+
+        const t0 = Date.now();
+        outputs = await up(stack);
+        t.diagnostic(`converging up took ${secs(Date.now() - t0)}`);
+        const list = await members(outputs);
+        assert.deepEqual(list.map((m) => m.name).sort(), ["h1", "h2", "h3", "h4"], "no duplicate, no orphaned learner");
+        assert.deepEqual(list.filter((m) => m.isLearner === true), []);
+        // Back to three for the refusals below (one member per up).
+        stack.setConfig(config(3));
+        outputs = await up(stack);
+        assert.deepEqual((await members(outputs)).map((m) => m.name).sort(), ["h1", "h2", "h3"]);
+    });
+
+    it("6. two members at once, or a rename, are refused at preview, naming the field", { timeout: 10 * 60_000 }, async () => {
         const stack = s as SandboxStack;
         stack.setConfig(config(1));
         await assert.rejects(preview(stack), /nodes: 2 members leave at once \(h2, h3\); remove one per up, or set allowUnsafeMembershipChange: true/);
