@@ -18,6 +18,7 @@ import { ConfigError } from "./configError";
 import { MAX_SUGGESTED_QUOTA_BYTES } from "./constants";
 import { parseGoDuration } from "./etcd/goDuration";
 import { parseEtcdVersion } from "./etcd/versions";
+import { BACKUP_SCALAR_KEYS, readBackups, readRestore } from "./validateBackups";
 import { checkFlagOverrides, checkTopology } from "./validateCluster";
 import { readInstall } from "./validateInstall";
 import { readTls } from "./validateTls";
@@ -53,10 +54,15 @@ export const SCALAR_KEYS = {
     wipeDataOnDestroy: "boolean",
     allowUnsafeMembershipChange: "boolean",
     maxClockSkewSeconds: "integer",
+    backups: "boolean",
+    backupInterval: "string",
+    backupRetain: "integer",
+    backupEachMember: "boolean",
+    backupMinFreeMiB: "integer",
 } as const;
 
-/** Structured keys: `nodes` (array of objects) and `extraArgs` (object). */
-export const STRUCTURED_KEYS = ["nodes", "extraArgs"] as const;
+/** Structured keys: `nodes` (array of objects), `extraArgs` and `restore` (objects), `backupMembers` (array of names). */
+export const STRUCTURED_KEYS = ["nodes", "extraArgs", "backupMembers", "restore"] as const;
 
 /** Secret keys: read by index.ts with getSecret() and left out of Pulumi.yaml; the parser sees at most whether they are set. */
 export const SECRET_KEYS = ["sshPrivateKey", "caKeyPem"] as const;
@@ -139,6 +145,8 @@ export function parseClusterConfig(raw: unknown): ClusterConfig {
     const skew = present("maxClockSkewSeconds") ? readInt(p, "maxClockSkewSeconds", raw.maxClockSkewSeconds, 0) : undefined;
     const extraArgs = present("extraArgs") ? readExtraArgs(p, "extraArgs", raw.extraArgs) : undefined;
     const nodes = readNodes(p, raw.nodes, { sshUser, sshPort });
+    const backups = [...BACKUP_SCALAR_KEYS, "backupMembers"].every(present) ? readBackups(p, raw, nodes?.map((n) => n.name)) : undefined;
+    const restore = present("restore") ? readRestore(p, raw.restore, version) : undefined;
     if (version?.series === "3.4") {
         p.warn("etcdVersion", `etcd 3.4 is end of life upstream; plan the upgrade to 3.5 and then 3.6 (one minor at a time)`);
     }
@@ -169,7 +177,9 @@ export function parseClusterConfig(raw: unknown): ClusterConfig {
         allowUnsafeMembershipChange === undefined ||
         skew === undefined ||
         extraArgs === undefined ||
-        nodes === undefined
+        nodes === undefined ||
+        backups === undefined ||
+        restore === undefined
     ) {
         throw new ConfigError(p.errors, p.warnings);
     }
@@ -196,6 +206,8 @@ export function parseClusterConfig(raw: unknown): ClusterConfig {
         wipeDataOnDestroy: wipe,
         allowUnsafeMembershipChange,
         maxClockSkewSeconds: skew,
+        ...(backups !== false ? { backups } : {}),
+        ...(restore !== false ? { restore } : {}),
         warnings: p.warnings,
     };
 }

@@ -156,3 +156,30 @@ export const GENERATED_CA = { commonName: "etcd-ca", earlyRenewalHours: 0 } as c
 
 /** CN of the operator's (etcdctl) client certificate: etcd's super-user once auth is enabled. */
 export const ADMIN_COMMON_NAME = "root";
+
+// Snapshots and restore (pitfalls P14). Host paths of etcdhosts' own state, outside the data dir
+// so that losing the data dir does not lose the snapshots.
+
+/** etcdhosts' state on a host: snapshot status, restore records. `0755 root:root`. */
+export const HOST_STATE_DIR = "/var/lib/etcdhosts";
+/** Snapshot files, root's alone: `0700 root:root`, every file `0600` (a snapshot holds every key). */
+export const SNAPSHOT_DIR = `${HOST_STATE_DIR}/snapshots`;
+/** Outcome of the last snapshot run, `key=value` lines (`0644`: times and hashes, no data). */
+export const SNAPSHOT_STATUS_FILE = `${HOST_STATE_DIR}/snapshot.status`;
+/** Where static-pod hosts keep the etcdctl and etcdutl copied from the running etcd image. */
+export const SNAPSHOT_TOOLS_DIR = `${HOST_STATE_DIR}/bin`;
+/** The snapshot script (`0700 root:root`); `etcdhosts-snapshot now` takes one at once. */
+export const SNAPSHOT_SCRIPT = "/usr/local/sbin/etcdhosts-snapshot";
+/** The oneshot service and the timer that runs it. */
+export const SNAPSHOT_SERVICE_NAME = "etcdhosts-snapshot.service";
+export const SNAPSHOT_TIMER_NAME = "etcdhosts-snapshot.timer";
+export const SNAPSHOT_SERVICE_FILE = `/etc/systemd/system/${SNAPSHOT_SERVICE_NAME}`;
+export const SNAPSHOT_TIMER_FILE = `/etc/systemd/system/${SNAPSHOT_TIMER_NAME}`;
+/** Snapshot file names: `etcd-snapshot-<member>-<UTC time>.db`; they sort by time on one host. */
+export const SNAPSHOT_FILE_PREFIX = "etcd-snapshot-";
+/** Where a restore's snapshot is uploaded (`0700`, owned by the SSH login user, who uploads it). */
+export const RESTORE_STAGING_DIR = `${HOST_STATE_DIR}/restore`;
+/** The restore generation a host has completed: `<cluster token> <generation>`. */
+export const RESTORE_MARKER = `${HOST_STATE_DIR}/restored-generation`;
+/** Key a restore writes and deletes to prove the restored cluster accepts writes. */
+export const RESTORE_CHECK_KEY = "/etcdhosts/restore-check";

@@ -204,6 +204,41 @@ export interface EtcdSettings {
     readonly extraArgs: ExtraArgs;
 }
 
+/**
+ * Scheduled snapshots (pitfalls P14): a systemd timer on the host of each member in `members`.
+ * See https://etcd.io/docs/v3.6/op-guide/recovery/#snapshotting-the-keyspace
+ */
+export interface BackupConfig {
+    /** Minutes between snapshots; divides an hour, or is whole hours dividing a day. Pulumi.yaml: `6h`. */
+    readonly intervalMinutes: number;
+    /** Snapshots each host keeps (the newest). Pulumi.yaml: `7`. */
+    readonly retain: number;
+    /** Members whose hosts take snapshots, in inventory order (`backupMembers`; empty there means every member). */
+    readonly members: readonly string[];
+    /**
+     * `false`: one snapshot per interval from the first healthy member of a rotation over
+     * `members`; `true`: every one of `members` takes its own, staggered. Pulumi.yaml: `false`.
+     */
+    readonly eachMember: boolean;
+    /** Refuse a snapshot when free space is below the database size plus this. Pulumi.yaml: `1024`. */
+    readonly minFreeMiB: number;
+}
+
+/**
+ * Restore every member from one snapshot into a new cluster generation (pitfalls P14). See
+ * https://etcd.io/docs/v3.6/op-guide/recovery/#restoring-a-cluster
+ */
+export interface RestoreConfig {
+    /** Absolute path of the snapshot file on the machine running Pulumi. */
+    readonly snapshot: string;
+    /** Restore generation, at least 1: a new number restores again, the same one never does. */
+    readonly generation: number;
+    /** `etcdutl snapshot restore --bump-revision`; 0 for none (etcd 3.5 and later). */
+    readonly bumpRevision: number;
+    /** `--mark-compacted`, given exactly together with a `bumpRevision` above 0. */
+    readonly markCompacted: boolean;
+}
+
 /** The parsed, validated configuration of one stack. */
 export interface ClusterConfig {
     /** Defaults to `systemd`. */
@@ -230,6 +265,10 @@ export interface ClusterConfig {
     readonly allowUnsafeMembershipChange: boolean;
     /** Preflight fails when a host's clock differs from the runner's by more; `0` skips the check. Defaults to `2`. */
     readonly maxClockSkewSeconds: number;
+    /** Scheduled snapshots; undefined with `backups: false`. */
+    readonly backups?: BackupConfig;
+    /** A restore; undefined when `restore` is empty (Pulumi.yaml: `{}`). */
+    readonly restore?: RestoreConfig;
     /** Non-fatal findings (quorum, growth, deprecations), one line each, `field: message`. */
     readonly warnings: readonly string[];
 }

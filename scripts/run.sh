@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one entry point behind the npm scripts: builds what is missing, sets the project's
-# environment and runs the job. Usage: scripts/run.sh <toolchain|pulumi|test|test-unit|start|stop|bench> [args...]
+# environment and runs the job. Usage: scripts/run.sh <toolchain|pulumi|test|test-unit|start|stop|bench|snapshot> [args...]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -9,6 +9,9 @@ cd "$ROOT"
 # (and the throwaway stacks of tests and benchmarks, which set it themselves). Every other stack
 # brings its own PULUMI_CONFIG_PASSPHRASE(_FILE) or secrets provider.
 SANDBOX_PASSPHRASE="etcdhosts-sandbox-only"
+
+# shellcheck source=lib/heartbeat.sh
+. "$ROOT/scripts/lib/heartbeat.sh"
 
 toolchain() {
   if [ "${PULUMI_TOOLCHAIN:-pinned}" != system ]; then
@@ -67,7 +70,9 @@ since() { echo "$(( $(date +%s) - $1 ))s"; }
 cmd_test() {
   local t0 phase bed_log bed_pid
   t0=$(date +%s)
+  echo "== prerequisites (Debian packages, npm packages)"
   bash "$ROOT/scripts/prereqs.sh"
+  bash "$ROOT/scripts/lib/nodeModules.sh" ensure
   # The test bed's packages and base image (debootstrap: disk and network) are built while the
   # toolchain compiles (CPU), on a cold machine that saves minutes. Waited for before the
   # end-to-end tests, which would otherwise build it themselves.
@@ -90,11 +95,15 @@ cmd_test() {
   done
   echo "== toolchain tests done in $(since "$phase")"
   phase=$(date +%s)
+  echo "== waiting for the test bed's base image (log: $bed_log)"
+  heartbeat_start "test bed image" tail -n 1 "$bed_log"
   if ! wait "$bed_pid"; then
+    heartbeat_stop
     cat "$bed_log" >&2
     echo "test bed: building its prerequisites or base image failed (log above)" >&2
     exit 1
   fi
+  heartbeat_stop
   rm -f "$bed_log"
   echo "== test bed base image ready ($(since "$phase") waited)"
   if compgen -G 'test/integration/**/*.test.ts' >/dev/null || compgen -G 'test/e2e/*.test.ts' >/dev/null; then
@@ -110,13 +119,19 @@ cmd_test() {
 main() {
   local cmd=${1:-}
   shift || true
+  # The Node parts need node_modules; a fresh clone gets it here (npm test and npm start install
+  # it themselves, as their first announced step).
+  case "$cmd" in
+    pulumi | test-unit | stop | bench | snapshot) NODE_MODULES_QUIET=1 bash "$ROOT/scripts/lib/nodeModules.sh" ensure ;;
+  esac
   case "$cmd" in
     toolchain) toolchain "$@" ;;
     pulumi) cmd_pulumi "$@" ;;
     test) cmd_test "$@" ;;
     test-unit) cmd_test_unit "$@" ;;
     start | stop | bench) load_env; exec bash "$ROOT/scripts/$cmd.sh" "$@" ;;
-    *) echo "usage: scripts/run.sh <toolchain|pulumi|test|test-unit|start|stop|bench> [args...]" >&2; exit 2 ;;
+    snapshot) toolchain cli etcd-3.6 >&2; load_env; sandbox_env "$@"; exec env TS_NODE_TRANSPILE_ONLY=true node --require ts-node/register "$ROOT/scripts/snapshot.ts" "$@" ;;
+    *) echo "usage: scripts/run.sh <toolchain|pulumi|test|test-unit|start|stop|bench|snapshot> [args...]" >&2; exit 2 ;;
   esac
 }
 

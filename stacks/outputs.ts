@@ -3,6 +3,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import type { EtcdCluster, MemberListEntry } from "../components/etcd/etcdCluster";
+import type { SnapshotReport } from "../components/etcd/etcdBackups";
 import type { MembershipRecord } from "../components/etcd/membership";
 
 export interface StackOutputs {
@@ -23,6 +24,10 @@ export interface StackOutputs {
     membership: pulumi.Output<MembershipRecord>;
     /** Shell lines that point etcdctl at the cluster with the admin certificate. */
     etcdctlEnv: string;
+    /** Per snapshot member: its host, timer and the status its host reported when this `up` ran (pitfalls P14). */
+    snapshots: pulumi.Output<Record<string, SnapshotReport>>;
+    /** The cluster id after a configured restore (the health gate's `clusterId` predates it). */
+    restoredClusterId?: pulumi.Output<string>;
 }
 
 /** The `etcdctl` environment for the operator's machine, with the files it names. */
@@ -53,5 +58,7 @@ export function clusterOutputs(layout: string, cluster: EtcdCluster): StackOutpu
         certificateExpiry: cluster.certificateExpiry,
         membership: cluster.membership,
         etcdctlEnv: etcdctlEnv(cluster.clientEndpoints, pulumi.getStack()),
+        snapshots: cluster.backups?.snapshots ?? pulumi.output<Record<string, SnapshotReport>>({}),
+        ...(cluster.backups?.restoredClusterId !== undefined ? { restoredClusterId: cluster.backups.restoredClusterId } : {}),
     };
 }

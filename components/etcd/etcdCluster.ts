@@ -15,6 +15,7 @@ import { MemberCertificates } from "../pki/memberCertificates";
 import { SshConnectionArgs, toRemoteConnection } from "../remote/connection";
 import { HostPreparation } from "../remote/hostPreparation";
 import { asRoot } from "../remote/shell";
+import { EtcdBackups } from "./etcdBackups";
 import { EtcdMemberService } from "./etcdMemberService";
 import { hostInstall } from "./hostInstall";
 import { healthGateScript, markBootstrappedScript, unmarkBootstrappedScript } from "./lifecycleScripts";
@@ -60,6 +61,7 @@ function connectionOf(node: NodeConfig, sshPrivateKey: pulumi.Input<string>): Ss
  * - `${name}-${node}`: `EtcdMemberService`; members start together, roll one after the other.
  * - `${name}-health`: waits for every member to answer healthy, prints the member list.
  * - `${name}-${node}-bootstrapped`: records the bootstrap on each host.
+ * - `${name}-backups`: `EtcdBackups`, snapshots on a timer and a configured restore (pitfalls P14).
  */
 export class EtcdCluster extends pulumi.ComponentResource {
     /** Client URLs of every member. */
@@ -82,6 +84,8 @@ export class EtcdCluster extends pulumi.ComponentResource {
     public readonly membership: pulumi.Output<MembershipRecord>;
     /** Expiry (RFC 3339) of every certificate: `ca`, `<member>/server`, `<member>/peer`, `admin-client`, ... */
     public readonly certificateExpiry: pulumi.Output<Record<string, string>>;
+    /** Snapshots and restore; undefined with `backups: false` and no restore. Its `snapshotBefore` is the hook for risky changes. */
+    public readonly backups?: EtcdBackups;
 
     constructor(name: string, args: EtcdClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("etcdhosts:etcd:EtcdCluster", name, {}, opts);
@@ -192,6 +196,10 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 delete: asRoot(unmarkBootstrappedScript(), member.node.sshUser),
             }, { parent: this, dependsOn: [gate, service] });
         });
+
+        // After the gate: tools come from a running etcd, and a restore replaces a formed cluster.
+        const backups = plan.backups;
+        this.backups = backups && new EtcdBackups(`${name}-backups`, { plan, backups, clusterToken: token, connect: (n) => connectionOf(n, args.sshPrivateKey) }, { parent: this, dependsOn: [gate] });
 
         const memberList = gate.stdout.apply(parseMemberList);
         this.clusterId = memberList.apply((l) => l.clusterId);

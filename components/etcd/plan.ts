@@ -11,6 +11,7 @@ import { BINARY_PATHS, CERT_FILES, CLIENT_PORT, DATA_DIR, LOOPBACK, METRICS_PORT
 import { CertificateSans } from "../pki/sans";
 import { formatUrl, parseIp } from "../validateAddress";
 import { Problems } from "../validateValues";
+import { BackupPlan, planBackups } from "./backupPlan";
 import { clientEndpoints } from "./flags";
 import { LayoutSpec, layoutSpec } from "./layouts";
 import type { MemberPlan, MemberSettings, TlsFiles } from "./member";
@@ -34,6 +35,8 @@ export interface ClusterPlan {
     readonly memberNames: readonly string[];
     /** Every member's client URLs as advertised (after overrides): etcdctl's endpoint list. */
     readonly clientEndpoints: readonly string[];
+    /** Snapshots and restore (pitfalls P14); undefined when there are neither. */
+    readonly backups?: BackupPlan;
 }
 
 /** Family and listen IP of a node: the family of the listen IP (of the address when it is an IP). */
@@ -151,11 +154,13 @@ export function planCluster(config: ClusterConfig): ClusterPlan {
         return { ...plan, sans };
     });
     if (p.errors.length > 0) throw new ConfigError(p.errors, config.warnings);
+    const backups = planBackups(config, layout, members);
     return {
         config,
         layout,
         members,
         memberNames: members.map((m) => m.name),
         clientEndpoints: clientEndpoints(members),
+        ...(backups !== undefined ? { backups } : {}),
     };
 }

@@ -78,6 +78,11 @@ export type EtcdInstall = PackageInstall | BinaryInstall | TarballInstall | Prei
 
 /** Binaries the `binary` and `tarball` methods install. */
 export const INSTALLED_BINARIES: readonly string[] = ["etcd", "etcdctl"];
+/**
+ * Installed next to etcdctl when the source has it: etcdutl verifies and restores snapshots
+ * (pitfalls P14). Release tarballs and the toolchain ship it from etcd 3.5; 3.4 has none.
+ */
+export const OPTIONAL_BINARIES: readonly string[] = ["etcdutl"];
 
 /** Where `etcd` and `etcdctl` end up; empty strings for `none`. */
 export function binaryPaths(spec: EtcdInstall): { etcd: string; etcdctl: string } {
@@ -207,7 +212,8 @@ export function tarballInstallScript(spec: TarballInstall): string {
         `dir=${shQuote(dir)}`,
         `want=${shQuote(spec.version)}`,
         `url=${shQuote(spec.url)}`,
-        `if [ -x "$dir/etcd" ] && [ -x "$dir/etcdctl" ] && [ "${versionOf(`${dir}/etcd`)}" = "$want" ]; then`,
+        // From 3.5 an install without etcdutl (made before etcdhosts installed it) is redone.
+        `if [ -x "$dir/etcd" ] && [ -x "$dir/etcdctl" ]${spec.version.startsWith("3.4.") ? "" : ' && [ -x "$dir/etcdutl" ]'} && [ "${versionOf(`${dir}/etcd`)}" = "$want" ]; then`,
         `  "$dir/etcd" --version`,
         "  exit 0",
         "fi",
@@ -219,9 +225,9 @@ export function tarballInstallScript(spec: TarballInstall): string {
         `[ "$actual" = ${sha} ] || fail "sha256 mismatch for $url: expected ${sha}, got $actual"`,
         `tar -xzf "$work/etcd.tar.gz" -C "$work" --no-same-owner`,
         `mkdir -p -- "$dir"`,
-        `for b in ${INSTALLED_BINARIES.join(" ")}; do`,
+        `for b in ${[...INSTALLED_BINARIES, ...OPTIONAL_BINARIES].join(" ")}; do`,
         `  src=$(find "$work" -type f -name "$b" | head -n 1)`,
-        `  [ -n "$src" ] || fail "the tarball has no $b binary"`,
+        `  if [ -z "$src" ]; then case "$b" in ${OPTIONAL_BINARIES.join(" | ")}) continue ;; esac; fail "the tarball has no $b binary"; fi`,
         `  install -m 0755 -o root -g root "$src" "$dir/.tmp.$b"`,
         `  mv -f -- "$dir/.tmp.$b" "$dir/$b"`,
         "done",

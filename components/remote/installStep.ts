@@ -11,6 +11,7 @@ import type { RemoteConnection } from "./connection";
 import {
     EtcdInstall,
     INSTALLED_BINARIES,
+    OPTIONAL_BINARIES,
     StagedBinary,
     binaryInstallScript,
     packageInstallScript,
@@ -41,7 +42,8 @@ export interface LocalBinary {
  * the state of the machine running Pulumi.
  */
 export function hashLocalBinaries(component: string, localDir: string, parent: pulumi.Resource): LocalBinary[] {
-    return INSTALLED_BINARIES.map((binary) => {
+    const optional = OPTIONAL_BINARIES.filter((b) => fs.existsSync(path.resolve(localDir, b)));
+    return [...INSTALLED_BINARIES, ...optional].map((binary) => {
         const localPath = path.resolve(localDir, binary);
         let content: Buffer;
         try {
@@ -91,7 +93,9 @@ export function createInstallStep(name: string, parent: pulumi.Resource, args: I
             // that visible in the diff and independent of how the engine hashes assets.
             triggers: [b.sha256],
         }, { parent, dependsOn: [args.after] }));
-        staged.push({ staged: remotePath, target: b.binary === "etcd" ? args.binaries.etcd : args.binaries.etcdctl, sha256: b.sha256 });
+        // etcdctl and etcdutl go next to each other (the snapshot tools expect them so).
+        const target = b.binary === "etcd" ? args.binaries.etcd : `${path.posix.dirname(args.binaries.etcdctl)}/${b.binary}`;
+        staged.push({ staged: remotePath, target, sha256: b.sha256 });
     }
     const installed = new command.remote.Command(`${name}-install`, {
         connection: args.connection,
@@ -126,6 +130,8 @@ function installDelete(spec: HostInstall, staged: StagedBinary[], binaries: { et
     if (spec.method === "package" || spec.method === "preinstalled") {
         return {};
     }
-    const paths = [binaries.etcd, tempPathFor(binaries.etcd), binaries.etcdctl, tempPathFor(binaries.etcdctl), ...staged.map((s) => s.staged)];
+    const optional = OPTIONAL_BINARIES.map((b) => `${path.posix.dirname(binaries.etcdctl)}/${b}`);
+    const installed = [binaries.etcd, binaries.etcdctl, ...optional];
+    const paths = [...installed.flatMap((p) => [p, tempPathFor(p)]), ...staged.map((s) => s.staged)];
     return { delete: asRoot(removeBinariesScript(paths), sshUser) };
 }

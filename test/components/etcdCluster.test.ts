@@ -61,9 +61,11 @@ function fakeBinaryDir(): string {
 }
 const BIN_DIR = fakeBinaryDir();
 
-const SD_CFG = parseClusterConfig(stackRaw("dev"));
-const PCM_CFG = parseClusterConfig(stackRaw("pc-master"));
-const SP_CFG = parseClusterConfig(stackRaw("static-pod"));
+// The cluster without its snapshots and restore (test/components/etcdBackups.test.ts has those).
+const NO_BACKUPS = { backups: false };
+const SD_CFG = parseClusterConfig({ ...stackRaw("dev"), ...NO_BACKUPS });
+const PCM_CFG = parseClusterConfig({ ...stackRaw("pc-master"), ...NO_BACKUPS });
+const SP_CFG = parseClusterConfig({ ...stackRaw("static-pod"), ...NO_BACKUPS });
 
 // `binary` install resolved from the environment variable (the dev stack leaves etcdBinaryDir empty).
 const sd = new EtcdCluster("sd", { ...planned(SD_CFG), sshPrivateKey: SSH_KEY, env: { ETCDHOSTS_ETCD_DIR_3_6: BIN_DIR } });
@@ -363,8 +365,8 @@ test("adding a node (3 → 4) renames and re-parents no existing child", async (
         { name: "h2", address: "10.213.0.12" },
         { name: "h3", address: "10.213.0.13" },
     ];
-    const three = parseWith({ installMethod: "package", etcdVersion: "3.4.23", nodes });
-    const four = parseWith({ installMethod: "package", etcdVersion: "3.4.23", nodes: [...nodes, { name: "h4", address: "10.213.0.14" }] });
+    const three = parseWith({ installMethod: "package", etcdVersion: "3.4.23", nodes, ...NO_BACKUPS });
+    const four = parseWith({ installMethod: "package", etcdVersion: "3.4.23", nodes: [...nodes, { name: "h4", address: "10.213.0.14" }], ...NO_BACKUPS });
     new EtcdCluster("g3", { ...planned(three), sshPrivateKey: SSH_KEY, env: {} });
     new EtcdCluster("g4", { ...planned(four), sshPrivateKey: SSH_KEY, env: {} });
     await mocks.settle();

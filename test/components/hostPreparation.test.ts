@@ -204,7 +204,7 @@ test("binary install: uploads with CopyToRemote, hash in the install script and 
     assert.match(install.inputs.create, new RegExp(`\nput /var/tmp/etcdhosts-hbin-etcd /usr/local/bin/etcd /usr/local/bin/\\.tmp\\.etcd ${sha("fake etcd v1")}\n`));
     assert.match(install.inputs.create, new RegExp(`\nput /var/tmp/etcdhosts-hbin-etcdctl /usr/local/bin/etcdctl /usr/local/bin/\\.tmp\\.etcdctl ${sha("fake etcdctl v1")}\n`));
     assert.match(install.inputs.create, /sha256 mismatch for \$2: expected \$4, got \$actual/);
-    assert.equal(install.inputs.delete, "sh -c 'set -eu\nrm -f -- /usr/local/bin/etcd /usr/local/bin/.tmp.etcd /usr/local/bin/etcdctl /usr/local/bin/.tmp.etcdctl /var/tmp/etcdhosts-hbin-etcd /var/tmp/etcdhosts-hbin-etcdctl'");
+    assert.equal(install.inputs.delete, "sh -c 'set -eu\nrm -f -- /usr/local/bin/etcd /usr/local/bin/.tmp.etcd /usr/local/bin/etcdctl /usr/local/bin/.tmp.etcdctl /usr/local/bin/etcdutl /usr/local/bin/.tmp.etcdutl /var/tmp/etcdhosts-hbin-etcd /var/tmp/etcdhosts-hbin-etcdctl'");
     assert.equal(install.options.deleteBeforeReplace, true);
     assert.deepEqual(deps(install).sort(), ["hbin-preflight", "hbin-stage-etcd", "hbin-stage-etcdctl"]);
     assert.equal(host.etcdBinary, "/usr/local/bin/etcd");
@@ -233,7 +233,7 @@ test("tarball install: fetched on the host, sha256 verified, removed on destroy"
     assert.equal(cmd.inputs.create, asRoot(tarballInstallScript(install), "root"));
     assert.match(cmd.inputs.create, /sha256sum "\$work\/etcd\.tar\.gz"/);
     assert.match(cmd.inputs.create, new RegExp(`fail "sha256 mismatch for \\$url: expected ${sha}, got \\$actual"`));
-    assert.equal(cmd.inputs.delete, "sh -c 'set -eu\nrm -f -- /usr/local/bin/etcd /usr/local/bin/.tmp.etcd /usr/local/bin/etcdctl /usr/local/bin/.tmp.etcdctl'");
+    assert.equal(cmd.inputs.delete, "sh -c 'set -eu\nrm -f -- /usr/local/bin/etcd /usr/local/bin/.tmp.etcd /usr/local/bin/etcdctl /usr/local/bin/.tmp.etcdctl /usr/local/bin/etcdutl /usr/local/bin/.tmp.etcdutl'");
     assert.deepEqual(mocks.childrenOf("htar").filter((c) => c.type === "command:remote:CopyToRemote"), []);
 });
 

@@ -175,7 +175,7 @@ test("dev stack: the systemd cluster on h1..h3, exports, secrets", async () => {
 
     assert.equal(mocks.named("etcd").type, "etcdhosts:etcd:EtcdCluster");
     assert.deepEqual(mocks.childrenOf("etcd").map((c) => c.name).sort(), [
-        "etcd-ca", "etcd-clients", "etcd-h1", "etcd-h1-bootstrapped", "etcd-h1-host", "etcd-h1-member", "etcd-h2", "etcd-h2-bootstrapped", "etcd-h2-host",
+        "etcd-backups", "etcd-ca", "etcd-clients", "etcd-h1", "etcd-h1-bootstrapped", "etcd-h1-host", "etcd-h1-member", "etcd-h2", "etcd-h2-bootstrapped", "etcd-h2-host",
         "etcd-h2-member", "etcd-h3", "etcd-h3-bootstrapped", "etcd-h3-host", "etcd-h3-member", "etcd-health", "etcd-members", "etcd-token",
     ]);
     // The program reads the membership its previous `up` recorded (none under mocks: a bootstrap).
@@ -199,8 +199,14 @@ test("dev stack: the systemd cluster on h1..h3, exports, secrets", async () => {
     const out = run.exports!;
     assert.deepEqual(Object.keys(out).sort(), [
         "adminCertPem", "adminKeyPem", "apiserverEtcdClientCertPem", "apiserverEtcdClientKeyPem", "caCertPem", "certificateExpiry", "clientEndpoints",
-        "clusterId", "etcdctlEnv", "layout", "memberNames", "members", "membership",
+        "clusterId", "etcdctlEnv", "layout", "memberNames", "members", "membership", "snapshots",
     ]);
+    // Snapshots are on by default; under mocks no host is asked for its status.
+    assert.deepEqual(await valueOf(out.snapshots), Object.fromEntries([1, 2, 3].map((i) => [`h${i}`, {
+        ssh: { host: `10.213.0.1${i}`, port: 22, user: "root" },
+        schedule: "*-*-* 00/6:00:00 UTC",
+        status: { result: "unknown", message: "read by pulumi up, not by a preview" },
+    }])));
     assert.equal(out.layout, "systemd");
     assert.deepEqual(out.memberNames, ["h1", "h2", "h3"]);
     assert.deepEqual(out.clientEndpoints, ["https://10.213.0.11:2379", "https://10.213.0.12:2379", "https://10.213.0.13:2379"]);

@@ -208,7 +208,8 @@ const BAD: BadCase[] = [
         name: "a key Pulumi.yaml does not declare and a missing one",
         overrides: { heartbeatInterval: 100, layout: undefined },
         problems: [
-            "heartbeatInterval: unknown configuration key (known: allowUnsafeMembershipChange, autoCompactionMode, autoCompactionRetention, caCertPem, caKeyPem, caValidityHours, certEarlyRenewalHours, certValidityHours, clientListenAll, electionTimeoutMs, etcdBinaryDir, etcdImage, etcdPath, etcdVersion, extraArgs, heartbeatIntervalMs, installMethod, layout, maxClockSkewSeconds, nodes, peerMode, quotaBackendBytes, snapshotCount, sshPort, sshPrivateKey, sshUser, tarballSha256, tarballUrl, tlsAlgorithm, wipeDataOnDestroy)",
+            // Every declared key and secret, sorted: the list is the parser's CONFIG_KEYS (checked against Pulumi.yaml below).
+            `heartbeatInterval: unknown configuration key (known: ${[...CONFIG_KEYS, ...SECRET_KEYS].sort().join(", ")})`,
             "layout: required (Pulumi.yaml gives it a default; pass every declared key)",
         ],
     },
@@ -484,4 +485,88 @@ describe("Pulumi.yaml", () => {
         for (const secret of SECRET_KEYS) assert.match(text, new RegExp(`pulumi config set --secret ${secret} <`));
     });
 
+});
+
+// Snapshots and restore (pitfalls P14): exact problems, the parsed settings, the declarations.
+const BACKUP_BAD: BadCase[] = [
+    {
+        name: "an interval that is not a duration, and one that does not split a day",
+        overrides: { backupInterval: "6 hours" },
+        problems: ['backupInterval: "6 hours" is not a duration such as 30m or 6h'],
+    },
+    {
+        name: "90 minutes: the timer fires on the clock, so steps must split an hour or a day",
+        overrides: { backupInterval: "90m" },
+        problems: [
+            'backupInterval: "90m" does not split an hour or a day into equal steps; use minutes that divide an hour (1m, 2m, 3m, 4m, 5m, 6m, 10m, 12m, 15m, 20m, 30m) or hours that divide a day (1h, 2h, 3h, 4h, 6h, 8h, 12h, 24h)',
+        ],
+    },
+    {
+        name: "retention of zero, negative free space, an unknown and a repeated member",
+        overrides: { backupRetain: 0, backupMinFreeMiB: -1, backupMembers: ["h2", "h9", "h2"] },
+        problems: [
+            "backupRetain: 0 is not between 1 and 1000",
+            "backupMinFreeMiB: -1 is below 0",
+            'backupMembers[1]: "h9" is not a member (nodes: h1, h2, h3)',
+            'backupMembers[2]: "h2" is listed twice',
+        ],
+    },
+    {
+        name: "a restore without its snapshot and generation, and an unknown field",
+        overrides: { restore: { snapshots: "/tmp/a.db" } },
+        problems: [
+            "restore.snapshots: unknown restore setting (known: bumpRevision, generation, markCompacted, snapshot)",
+            "restore.snapshot: required: the absolute path of a snapshot file on the machine running Pulumi",
+            "restore.generation: required: a number, at least 1; a new number restores again",
+        ],
+    },
+    {
+        name: "a relative snapshot path, generation 0, a bumped revision not marked compacted",
+        overrides: { restore: { snapshot: "snap.db", generation: 0, bumpRevision: 1000 } },
+        problems: [
+            'restore.snapshot: "snap.db" must be an absolute path on the machine running Pulumi',
+            "restore.generation: 0 is below 1",
+            "restore.markCompacted: etcdutl takes --mark-compacted exactly together with --bump-revision: set both (bumpRevision above 0 and markCompacted: true) or neither",
+        ],
+    },
+    {
+        name: "a revision bump on etcd 3.4",
+        overrides: { etcdVersion: "3.4.23", restore: { snapshot: "/srv/snap.db", generation: 1, bumpRevision: 1000, markCompacted: true } },
+        problems: ["restore.bumpRevision: etcd 3.4 cannot bump the revision on restore (etcdutl 3.5 and later can)"],
+    },
+];
+
+describe("backup and restore settings", () => {
+    for (const c of BACKUP_BAD) {
+        it(c.name, () => {
+            assert.deepEqual(problemsOf(rawConfig(c.overrides)), c.problems);
+        });
+    }
+
+    it("Pulumi.yaml's defaults: a snapshot every 6 hours from one member of all, seven kept, no restore", () => {
+        const c = parseWith();
+        assert.deepEqual(c.backups, { intervalMinutes: 360, retain: 7, members: ["h1", "h2", "h3"], eachMember: false, minFreeMiB: 1024 });
+        assert.equal(c.restore, undefined);
+    });
+
+    it("named members come back in inventory order; backups: false turns them off", () => {
+        assert.deepEqual(parseWith({ backupMembers: ["h3", "h1"], backupInterval: "15m", backupEachMember: true }).backups?.members, ["h1", "h3"]);
+        assert.equal(parseWith({ backups: false }).backups, undefined);
+        assert.equal(parseWith({ backups: "false", backupInterval: "24h" }).backups, undefined);
+    });
+
+    it("a restore, as Pulumi's config bag holds it (JSON text)", () => {
+        const want = { snapshot: "/srv/etcd/snap.db", generation: 2, bumpRevision: 1000000000, markCompacted: true };
+        assert.deepEqual(parseWith({ restore: JSON.stringify(want), backupMembers: "[]" }).restore, want);
+        assert.deepEqual(parseWith({ restore: { snapshot: "/srv/etcd/snap.db", generation: 1 } }).restore, { snapshot: "/srv/etcd/snap.db", generation: 1, bumpRevision: 0, markCompacted: false });
+    });
+
+    it("Pulumi.yaml declares backupMembers as a list of names and restore as an object, both empty by default", () => {
+        const config = projectFile().config;
+        assert.deepEqual(config.backupMembers.type, "array");
+        assert.deepEqual(config.backupMembers.items, { type: "string" });
+        assert.deepEqual(config.backupMembers.default, []);
+        assert.equal(config.restore.type, "object");
+        assert.deepEqual(config.restore.default, {});
+    });
 });

@@ -36,8 +36,11 @@ describe("one source for defaults and rules", () => {
     it("finds the components", () => {
         const names = files.map((f) => path.relative(COMPONENTS, f)).sort();
         assert.deepEqual(names, [
+            "etcd/etcdBackups.ts",
             "etcd/etcdCluster.ts",
             "etcd/etcdMemberService.ts",
+            "etcd/etcdRestore.ts",
+            "etcd/etcdSnapshots.ts",
             "pki/certificateAuthority.ts",
             "pki/clientCertificates.ts",
             "pki/memberCertificates.ts",

@@ -38,9 +38,9 @@ function importsOf(file: string): string[] {
 
 const CONFIG = (f: string): boolean => /^(config|configError|types|validate[A-Za-z]*|constants|shellWords)\.ts$/.test(f);
 const DATA = (f: string): boolean => /^etcd\/(versions|flagTable|goDuration)\.ts$/.test(f) || f.startsWith("etcd/layouts/");
-const PLAN = (f: string): boolean => /^etcd\/(plan|member)\.ts$/.test(f);
+const PLAN = (f: string): boolean => /^etcd\/(plan|member|backupPlan)\.ts$/.test(f);
 const RENDER = (f: string): boolean =>
-    /^etcd\/(render[A-Za-z]*|flags|memberSans|memberList|lifecycleScripts)\.ts$/.test(f) || f.startsWith("etcd/runtimes/") || f === "pki/sans.ts" || f === "pki/certProfiles.ts";
+    /^etcd\/(render[A-Za-z]*|flags|memberSans|memberList|lifecycleScripts|snapshotScript|snapshotStatus|restoreScripts)\.ts$/.test(f) || f.startsWith("etcd/runtimes/") || f === "pki/sans.ts" || f === "pki/certProfiles.ts";
 const sourceOf = (i: string): string => `${i}.ts`;
 
 describe("imports run one way", () => {

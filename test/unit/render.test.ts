@@ -20,6 +20,9 @@ import { renderUnit } from "../../components/etcd/renderUnit";
 import { buildStaticPod, probeEndpoint, renderStaticPod } from "../../components/etcd/renderStaticPod";
 import { renderEtcdctlProfile, shellWord } from "../../components/etcd/renderEtcdctlProfile";
 import { memberSans } from "../../components/etcd/memberSans";
+import { planCluster } from "../../components/etcd/plan";
+import { renderSnapshotService, renderSnapshotTimer } from "../../components/etcd/renderSnapshotUnits";
+import { renderSnapshotScript } from "../../components/etcd/snapshotScript";
 import { ROOT, buildMember, buildMembers, parseWith, rawConfig, stackRaw } from "./helpers";
 
 // kubeadm TestGetEtcdCommand-style tables: exact, sorted argv per case, including IPv6.
@@ -408,6 +411,14 @@ function render(cfg: ClusterConfig, m: EtcdMember): Record<string, string> {
             const exhaustive: never = cfg.layout;
             throw new Error(String(exhaustive));
         }
+    }
+    // The snapshot script and units of the member's host, when it takes snapshots (pitfalls P14).
+    const backups = planCluster(cfg).backups;
+    const timer = backups?.schedule?.members.find((t) => t.name === m.name);
+    if (backups?.schedule !== undefined && timer !== undefined) {
+        out["etcdhosts-snapshot"] = renderSnapshotScript(m, backups.tools[m.name], backups.schedule);
+        out["etcdhosts-snapshot.service"] = renderSnapshotService(m);
+        out["etcdhosts-snapshot.timer"] = renderSnapshotTimer(m, timer);
     }
     if (cfg.warnings.length > 0) out["warnings.txt"] = `${cfg.warnings.join("\n")}\n`;
     return out;
