@@ -8,12 +8,17 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 . "$ROOT/scripts/devStack.sh"
+. "$ROOT/scripts/lib/phases.sh"
+trap 'phases_report $?' EXIT
+
+# node_modules first: the dead-lock check below already runs node.
+phase "npm packages"; bash scripts/lib/nodeModules.sh ensure
 remove_dead_dev_locks
 
-step "prerequisites (Debian packages)"; bash scripts/prereqs.sh; testbed/tb prereqs
-step "toolchain"; bash toolchain/build.sh cli tls random command etcd-3.6
+phase "prerequisites (Debian packages)"; bash scripts/prereqs.sh; testbed/tb prereqs
+phase "toolchain"; bash toolchain/build.sh cli tls random command etcd-3.6
 . toolchain/env.sh
-step "test bed: three hosts"
+phase "test bed: three hosts (image built if missing)"
 if bed_running 3; then
   # A second `npm start`: the hosts hold the cluster; `up` below changes nothing.
   inventory=$(bed_inventory)
@@ -29,10 +34,10 @@ else
 fi
 use_bed_key "$inventory"
 
-step "pulumi up (stack dev)"
+phase "pulumi up (stack dev)"
 pulumi stack select --create dev >/dev/null
 sandbox_record add dev "$ETCDHOSTS_SSH_KEY_FILE"
 pulumi up --yes --stack dev
 
-step "the cluster"
+phase "the cluster"
 show_cluster

@@ -6,9 +6,13 @@
 # concurrent build never leaves a half-written toolchain behind.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+. "$TOOLCHAIN_SRC/progress.sh"
+. "$TOOLCHAIN_SRC/../scripts/lib/heartbeat.sh"
 
-# The first build may need to fill go.sum lines for modules that only tools pull in.
+# The first build may need to fill go.sum lines for modules that only tools pull in. -v names
+# each package as it is compiled, which the progress lines count (go ignores it where unknown).
 export GOFLAGS="${GOFLAGS:--mod=mod}"
+case " $GOFLAGS " in *" -v "*) ;; *) GOFLAGS+=" -v" ;; esac
 
 # Every component's recipe lives in its own file, so that changing one recipe changes only
 # that component's cache key.
@@ -39,7 +43,12 @@ ensure_component() {
   t0=$(now)
   echo "toolchain: building $component -> $(basename "$final") (log: $log)"
   mkdir -p "$tmp/bin"
+  : >"$log"
+  rm -f "$log.packages"
+  go_total_start "$component" "$log.packages"
+  heartbeat_start "toolchain: building $component" go_progress "$log" "$log.packages"
   if ! build_component "$component" "$tmp/bin" >"$log" 2>&1; then
+    heartbeat_stop
     echo "toolchain: step '$component' FAILED after $(elapsed "$t0")s; last lines of $log:" >&2
     tail -n 25 "$log" >&2
     echo "toolchain: fix the cause, then retry with: npm run toolchain -- $component" >&2
@@ -47,6 +56,7 @@ ensure_component() {
     exec 9>&-
     return 1
   fi
+  heartbeat_stop
   date -u +%FT%TZ >"$tmp/.complete"
   rm -rf "$final"
   mv "$tmp" "$final"

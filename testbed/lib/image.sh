@@ -5,6 +5,10 @@
 # public key and the parent's key. Cached images are never modified (an overlay's lower dir must
 # not change under it), only built beside and swapped in by rename.
 #
+# A progress line every 20 s while an image builds (debootstrap takes minutes, output in a log).
+# shellcheck source=../../scripts/lib/heartbeat.sh
+. "$TB_DIR/../scripts/lib/heartbeat.sh"
+
 # Variants: a script whose header has `# tb-parent: base` is built as an overlay layer on top of
 # its parent: it gets the merged rootfs as $1 and only its changes are kept (NAME-KEY/layer).
 # Hosts then mount lowerdir=NAME-KEY/layer:base-KEY/rootfs (`tb up --image NAME`).
@@ -55,6 +59,16 @@ image_nspawn_args() {
   parent=$(image_parent "$1")
   [ -z "$parent" ] || image_nspawn_args "$parent"
   sed -n 's/^# tb-nspawn: *//p' "$(image_script "$1")"
+}
+
+# What an image build has done so far, from its log: debootstrap's package steps and the log's
+# last line (for the progress line every 20 s, heartbeat.sh).
+image_progress() {
+  local log=$1 fetched unpacked configured
+  fetched=$(grep -c '^I: Retrieving ' "$log" || true)
+  unpacked=$(grep -c '^I: \(Extracting\|Unpacking\) ' "$log" || true)
+  configured=$(grep -c '^I: Configuring ' "$log" || true)
+  echo "packages retrieved $fetched, unpacked $unpacked, configured $configured; last: $(tail -n 1 "$log" | cut -c1-80)"
 }
 
 image_dir() { echo "$TB_IMAGES/$1-${TB_IMG_KEY[$1]:?image $1 not resolved}"; }
@@ -110,8 +124,10 @@ build_image() {
   t0=$(now)
   log "image: building $(basename "$dir")"
   tmp=$(mktemp -d "$TB_IMAGES/.tmp-$(basename "$dir").XXXXXX")
+  : >"$tmp.log"
+  heartbeat_start "image: building $name" image_progress "$tmp.log"
   # A failed or interrupted build leaves nothing half-made behind.
-  trap 'remove_tree "'"$tmp"'"' EXIT
+  trap 'heartbeat_stop; remove_tree "'"$tmp"'"' EXIT
   if [ -z "$parent" ]; then
     TB_SUITE=$TB_SUITE TB_MIRROR=$(runner_mirror) TB_SSH_PUBKEY="$TB_SSH_KEY.pub" \
       bash "$script" "$tmp/rootfs" >"$tmp.log" 2>&1 || { tail -n 30 "$tmp.log" >&2; die "image: $name.sh failed (log: $tmp.log)"; }
@@ -124,6 +140,7 @@ build_image() {
     remove_tree "$tmp/work"
     remove_tree "$tmp/merged"
   fi
+  heartbeat_stop
   [ -z "$(mounts_under "$tmp")" ] || die "image: $name.sh left mounts under $tmp"
   touch "$tmp/.complete"
   mv -T "$tmp" "$dir"
