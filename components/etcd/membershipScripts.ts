@@ -32,8 +32,9 @@ function etcdctlEnv(member: MemberPlan): string[] {
         `self_client=${shQuote(member.client.advertiseUrls[0])}`,
         `others=$(printf '%s\\n' "$all" | tr ',' '\\n' | grep -vxF "$self_client" | paste -sd, -)`,
         `self_peer=${shQuote(member.peer.advertiseUrls[0])}`,
-        // This member's line of the member list (matched by peer URL), or nothing.
-        `own_line() { ctl --endpoints="$1" member list -w simple | awk -F', ' -v p="$self_peer" '$4 == p || index($4, p ",") == 1'; }`,
+        // This member's line of the member list (matched by peer URL), or nothing; fails when no
+        // member answered (a pipeline would hide etcdctl's failure behind awk's success).
+        `own_line() { list=$(ctl --endpoints="$1" member list -w simple) || return 1; printf '%s\\n' "$list" | awk -F', ' -v p="$self_peer" '$4 == p || index($4, p ",") == 1'; }`,
     ];
 }
 
@@ -66,6 +67,9 @@ export function joinScript(member: MemberPlan): string {
         "set -eu",
         `grep -qxF ${shQuote(state.to)} ${shQuote(stateFile)} || exit 0`,
         ...etcdctlEnv(member),
+        // No other member to join through: a bootstrapped one-member cluster, run again (a
+        // changed connection re-runs every step).
+        `[ -n "$others" ] || exit 0`,
         ...retry(
             [
                 'if line=$(own_line "$others" 2>/dev/null); then',

@@ -22,6 +22,7 @@ if [ -n "\${ETCDCTL_ENDPOINTS:-}" ]; then
   case "$*" in *--endpoints=*) echo "conflicting environment variable is shadowed by corresponding command-line flag" >&2; exit 1 ;; esac
 fi
 echo "$*" >> "$state/calls"
+if [ -e "$state/down" ]; then echo "context deadline exceeded" >&2; exit 1; fi
 case "$*" in
   *"member list -w simple"*) cat "$state/list" ;;
   *"member promote "*) sed -i 's/, true$/, false/' "$state/list"; echo promoted ;;
@@ -94,6 +95,24 @@ describe("membership scripts", () => {
         assert.equal(left.length, 1);
         assert.match(left[0], /^member\.removed-[0-9]+$/);
         assert.equal(h.calls().length, 2);
+    });
+
+    it("join: a member with data whose cluster does not answer keeps its data (no member list is no proof it left)", () => {
+        const h = host({ list: [H(1), H(2), H(3)], data: true });
+        fs.writeFileSync(path.join(h.dir, "down"), "");
+        const r = sh(joinScript(h.member));
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(fs.readdirSync(path.join(h.dir, "data")), ["member"]);
+        assert.deepEqual(h.calls(), [`${T} ${OTHERS} member list -w simple`]);
+    });
+
+    it("join: run again on a bootstrapped one-member cluster (say, after a host key rotation) does nothing", () => {
+        const h = host({ list: [H(3)], data: true });
+        fs.writeFileSync(path.join(h.dir, "profile.sh"), "export ETCDCTL_ENDPOINTS=https://10.0.0.3:2379\n");
+        const r = sh(joinScript(h.member));
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(fs.readdirSync(path.join(h.dir, "data")), ["member"]);
+        assert.deepEqual(h.calls(), []);
     });
 
     it("promote: a learner is promoted, then waits until it votes and answers healthy", () => {
