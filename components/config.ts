@@ -22,6 +22,7 @@ import { BACKUP_SCALAR_KEYS, readBackups, readRestore } from "./validateBackups"
 import { checkFlagOverrides, checkTopology } from "./validateCluster";
 import { readInstall } from "./validateInstall";
 import { readTls } from "./validateTls";
+import { resolveHostKeys } from "./validateHostKeys";
 import { readNodes } from "./validateNodes";
 import { validateTiming } from "./validateTiming";
 import { Problems, isRecord, readBool, readEnum, readExtraArgs, readInt, readString, rejectUnknownKeys, show } from "./validateValues";
@@ -59,6 +60,8 @@ export const SCALAR_KEYS = {
     backupRetain: "integer",
     backupEachMember: "boolean",
     backupMinFreeMiB: "integer",
+    knownHosts: "string",
+    insecureSkipHostKeyCheck: "boolean",
 } as const;
 
 /** Structured keys: `nodes` (array of objects), `extraArgs` and `restore` (objects), `backupMembers` (array of names). */
@@ -144,7 +147,14 @@ export function parseClusterConfig(raw: unknown): ClusterConfig {
     const allowUnsafeMembershipChange = present("allowUnsafeMembershipChange") ? readBool(p, "allowUnsafeMembershipChange", raw.allowUnsafeMembershipChange) : undefined;
     const skew = present("maxClockSkewSeconds") ? readInt(p, "maxClockSkewSeconds", raw.maxClockSkewSeconds, 0) : undefined;
     const extraArgs = present("extraArgs") ? readExtraArgs(p, "extraArgs", raw.extraArgs) : undefined;
-    const nodes = readNodes(p, raw.nodes, { sshUser, sshPort });
+    const knownHosts = present("knownHosts") ? readString(p, "knownHosts", raw.knownHosts) : undefined;
+    const insecureHostKeys = present("insecureSkipHostKeyCheck") ? readBool(p, "insecureSkipHostKeyCheck", raw.insecureSkipHostKeyCheck) : undefined;
+    const parsedNodes = readNodes(p, raw.nodes, { sshUser, sshPort });
+    // Without both host key settings the nodes still go through the topology and flag checks below.
+    const nodes =
+        parsedNodes !== undefined && knownHosts !== undefined && insecureHostKeys !== undefined
+            ? resolveHostKeys(p, parsedNodes, { knownHosts, insecureSkipHostKeyCheck: insecureHostKeys })
+            : parsedNodes;
     const backups = [...BACKUP_SCALAR_KEYS, "backupMembers"].every(present) ? readBackups(p, raw, nodes?.map((n) => n.name)) : undefined;
     const restore = present("restore") ? readRestore(p, raw.restore, version) : undefined;
     if (version?.series === "3.4") {
@@ -177,6 +187,8 @@ export function parseClusterConfig(raw: unknown): ClusterConfig {
         allowUnsafeMembershipChange === undefined ||
         skew === undefined ||
         extraArgs === undefined ||
+        knownHosts === undefined ||
+        insecureHostKeys === undefined ||
         nodes === undefined ||
         backups === undefined ||
         restore === undefined

@@ -116,6 +116,13 @@ export interface NodeConfig {
     readonly extraSans: readonly string[];
     /** Per-member etcd flag overrides, applied after the cluster-wide `extraArgs`. Defaults to none. */
     readonly extraArgs: ExtraArgs;
+    /**
+     * The host key the SSH connection pins, `<type> <base64>` (e.g. `ssh-ed25519 AAAA…`): the
+     * node's own `hostKey`, else the one `knownHosts` lists for `sshHost`/`sshPort`. A host that
+     * presents another key fails the SSH handshake, before anything is sent. Absent only when
+     * `insecureSkipHostKeyCheck` is on and no key was given. See `validateHostKeys.ts`.
+     */
+    readonly hostKey?: string;
 }
 
 /** How etcd gets onto the host. A discriminated union on `method`. */

@@ -2,6 +2,7 @@
 // #18813), so this is where `nodes` gets its shape, syntax and uniqueness checks (pitfalls P4).
 
 import type { NodeConfig } from "./types";
+import { parseHostKey, showBrief } from "./validateHostKeys";
 import { isDnsName, isLoopbackIp, isWildcardIp, parseHost, parseIp } from "./validateAddress";
 import { Problems, isRecord, readExtraArgs, readInt, readString, readStructured, rejectUnknownKeys, show } from "./validateValues";
 
@@ -16,6 +17,7 @@ export const NODE_FIELDS: readonly string[] = [
     "hostname",
     "extraSans",
     "extraArgs",
+    "hostKey",
 ];
 
 const MEMBER_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -119,6 +121,16 @@ function readNode(p: Problems, i: number, raw: unknown, defaults: NodeDefaults):
 
     const extraArgs = raw.extraArgs === undefined ? {} : readExtraArgs(p, `${at}.extraArgs`, raw.extraArgs);
 
+    let hostKey: string | undefined;
+    if (raw.hostKey !== undefined) {
+        const text = readString(p, `${at}.hostKey`, raw.hostKey);
+        const parsed = text === undefined ? undefined : parseHostKey(text);
+        if (parsed !== undefined && "key" in parsed) hostKey = parsed.key;
+        else if (parsed !== undefined) {
+            p.error(`${at}.hostKey`, `${showBrief(text)} is not an SSH host public key (${parsed.problem}); copy the host's /etc/ssh/ssh_host_ed25519_key.pub over a trusted path`);
+        }
+    }
+
     if (p.errors.length > before || name === undefined || address === undefined || sshHost === undefined) return undefined;
     if (sshPort === undefined || sshUser === undefined || extraArgs === undefined) return undefined;
     return {
@@ -131,6 +143,7 @@ function readNode(p: Problems, i: number, raw: unknown, defaults: NodeDefaults):
         ...(hostname !== undefined ? { hostname } : {}),
         extraSans,
         extraArgs,
+        ...(hostKey !== undefined ? { hostKey } : {}),
     };
 }
 

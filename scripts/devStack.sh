@@ -20,6 +20,13 @@ use_bed_key() {
   ETCDHOSTS_SSH_KEY_FILE=$(inventory_field "$1" sshPrivateKeyPath)
 }
 
+# The dev stack pins the bed's SSH host keys (knownHosts, from the bed's known_hosts) while the bed
+# runs; npm stop removes them again, leaving Pulumi.dev.yaml as committed. The stack must exist.
+pin_bed_host_keys() {
+  pulumi config set --stack dev knownHosts -- "$(cat "$(inventory_field "$1" knownHostsPath)")"
+}
+unpin_bed_host_keys() { pulumi config rm --stack dev knownHosts >/dev/null 2>&1 || true; }
+
 # The record of the sandbox stacks npm start made (scripts/lib/sandboxStacks.ts): what lets
 # `npm run pulumi -- ... -s dev` use the sandbox passphrase and key, and no other stack.
 sandbox_record() {

@@ -36,6 +36,7 @@ use_bed_key "$inventory"
 
 phase "pulumi up (stack dev)"
 pulumi stack select --create dev >/dev/null
+pin_bed_host_keys "$inventory"
 sandbox_record add dev "$ETCDHOSTS_SSH_KEY_FILE"
 pulumi up --yes --stack dev
 

@@ -12,9 +12,11 @@ if pulumi stack ls --json 2>/dev/null | grep -q '"name": *"dev"'; then
     step "pulumi destroy (stack dev)"
     use_bed_key "$inventory"
     pulumi destroy --yes --stack dev
+    unpin_bed_host_keys
   else
     # The sandbox hosts are already gone, and with them everything the stack made there.
     step "test bed already down: forgetting the dev stack's resources"
+    unpin_bed_host_keys
     pulumi stack rm --force --yes --preserve-config dev  # keep Pulumi.dev.yaml
     sandbox_record remove dev
   fi

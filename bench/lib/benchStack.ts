@@ -6,13 +6,13 @@ import * as fs from "node:fs";
 import type { OpType } from "@pulumi/pulumi/automation";
 import { SandboxStack, StackConfig, bedNodes, sandboxStack } from "../../test/support/sandboxStack";
 import type { Inventory } from "../../test/support/testbed";
-import { systemdConfig } from "../../test/support/e2e";
+import { bedKnownHosts, systemdConfig } from "../../test/support/e2e";
 import { CliTimer } from "./cliTimer";
 import { EventRecorder, TimedEvent } from "./events";
 
 /** The cluster: systemd layout, binary install of etcd 3.6.16, 100/1000 ms timings. */
 export function benchConfig(inventory: Inventory, size: number, overrides: StackConfig = {}): StackConfig {
-    return systemdConfig(bedNodes(inventory, size), { heartbeatIntervalMs: 100, electionTimeoutMs: 1000, ...overrides });
+    return systemdConfig(bedNodes(inventory, size), { heartbeatIntervalMs: 100, electionTimeoutMs: 1000, knownHosts: bedKnownHosts(inventory), ...overrides });
 }
 
 export interface TimedOp {

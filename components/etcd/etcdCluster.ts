@@ -47,7 +47,7 @@ function sha256(...parts: string[]): string {
 }
 
 function connectionOf(node: NodeConfig, sshPrivateKey: pulumi.Input<string>): SshConnectionArgs {
-    return { host: node.sshHost, port: node.sshPort, user: node.sshUser, privateKey: sshPrivateKey };
+    return { host: node.sshHost, port: node.sshPort, user: node.sshUser, privateKey: sshPrivateKey, hostKey: node.hostKey };
 }
 
 /**

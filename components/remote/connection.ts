@@ -53,10 +53,12 @@ export interface SshConnectionArgs {
     /** Login password. Always wrapped as a secret. Defaults to none. */
     password?: pulumi.Input<string>;
     /**
-     * Expected host key (`ssh-ed25519 AAAA…`). Defaults to none, in which case the provider
-     * accepts any host key: set it for production hosts.
+     * The host key the server must present, `<type> <base64>` (`ssh-ed25519 AAAA…`, the form of
+     * a `*.pub` host key file). A server with another key fails the SSH handshake, before
+     * authentication and before anything is sent. Required, so every caller decides: `undefined`
+     * makes the provider accept any host key (the configuration's explicit lab opt-out only).
      */
-    hostKey?: pulumi.Input<string>;
+    hostKey: pulumi.Input<string> | undefined;
     /** SSH agent socket path. Defaults to the provider's behaviour (`SSH_AUTH_SOCK` if set). */
     agentSocketPath?: pulumi.Input<string>;
     /** Bastion to connect through. Defaults to a direct connection. */

@@ -5,6 +5,7 @@
 // these values encrypted in state (they only prove we mark them secret), and that a real
 // provider never logs them (logging: "none" is asserted, its effect isn't observable here).
 import { RecordedResource, commandStrings, setupMocks } from "../support/mocks";
+import { TEST_HOST_KEYS } from "../unit/helpers";
 const mocks = setupMocks();
 
 import { test } from "node:test";
@@ -35,7 +36,7 @@ const certs = new MemberCertificates("certs", {
 });
 new ClientCertificates("clients", { ...leaf, ca, adminCommonName: "root" });
 for (const m of members) {
-    const connection = { host: m.ip, port: 22, user: "deploy", privateKey: SSH_KEY };
+    const connection = { host: m.ip, port: 22, user: "deploy", privateKey: SSH_KEY, hostKey: TEST_HOST_KEYS.a };
     const host = new HostPreparation(`${m.name}-host`, {
         connection,
         clusterToken: "tok-1",

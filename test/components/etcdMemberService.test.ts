@@ -86,7 +86,7 @@ function make(name: string, cfg: ClusterConfig, member: string, opts: { tag?: st
         member: plan.members.find((m) => m.name === member)!,
         clusterToken: TOKEN,
         facts: { initialClusterState: "new" },
-        connection: { host: node.sshHost, port: node.sshPort, user: opts.user ?? node.sshUser, privateKey: SSH_KEY },
+        connection: { host: node.sshHost, port: node.sshPort, user: opts.user ?? node.sshUser, privateKey: SSH_KEY, hostKey: node.hostKey },
         pki: pki(opts.tag, opts.ca),
         ...(opts.rollAfter ? { rollAfter: opts.rollAfter } : {}),
     }, opts.host ? { dependsOn: [opts.host] } : undefined);

@@ -5,6 +5,7 @@
 // dependency URNs. Still invisible: the engine's scheduling and diffing, and real hosts (the
 // scripts themselves run under the local sh in scripts.test.ts).
 import { FAKE_EPOCH, allStrings, commandStrings, setupMocks, valueOf } from "../support/mocks";
+import { TEST_HOST_KEYS } from "../unit/helpers";
 const mocks = setupMocks((args) => {
     // Every install command "prints" an etcd version, as the real scripts end with `etcd --version`.
     if (args.type === "command:remote:Command" && args.name.endsWith("-install")) {
@@ -34,7 +35,7 @@ const CMD = "command:remote:Command";
 /** The values the cluster wiring passes (the component itself defaults nothing). */
 function base(overrides: Partial<HostPreparationArgs> = {}): HostPreparationArgs {
     return {
-        connection: { host: "10.0.0.11", port: 22, user: "root", privateKey: SSH_KEY },
+        connection: { host: "10.0.0.11", port: 22, user: "root", privateKey: SSH_KEY, hostKey: TEST_HOST_KEYS.a },
         clusterToken: "tok-1",
         install: { method: "package", packages: ["etcd-server", "etcd-client"] },
         dataDir: "/var/lib/etcd",
@@ -154,7 +155,7 @@ test("wipeDataOnDestroy: the data dir gets an rm -rf delete and is no longer ret
 });
 
 test("sudo -n only for non-root users; the wait step checks sudo without using it", async () => {
-    new HostPreparation("hdeploy", base({ connection: { host: "10.0.0.12", port: 22, user: "deploy" } }));
+    new HostPreparation("hdeploy", base({ connection: { host: "10.0.0.12", port: 22, user: "deploy", hostKey: TEST_HOST_KEYS.a } }));
     await mocks.settle();
     const wait = mocks.named("hdeploy-wait-ssh");
     assert.ok(wait.inputs.create.startsWith("sh -c 'set -eu\nsudo -n true 2>/dev/null || {"));
@@ -324,7 +325,7 @@ test("clock undefined (maxClockSkewSeconds 0): no clock command, no clock lines,
 test("an SSH user the config accepts but useradd would not (Admin) works: sudo -n on every root step", async () => {
     // Before issue 13 this threw in the component ("connection.user must be a user/group name
     // ..."), after parseClusterConfig had accepted sshUser "Admin".
-    const host = new HostPreparation("hadmin", base({ connection: { host: "10.0.0.15", port: 22, user: "Admin", privateKey: SSH_KEY } }));
+    const host = new HostPreparation("hadmin", base({ connection: { host: "10.0.0.15", port: 22, user: "Admin", privateKey: SSH_KEY, hostKey: TEST_HOST_KEYS.a } }));
     await mocks.settle();
     assert.ok(host instanceof HostPreparation);
     const wait = mocks.named("hadmin-wait-ssh");

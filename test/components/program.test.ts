@@ -29,7 +29,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { ConfigError, parseClusterConfig } from "../../components/config";
-import { ROOT, projectDefaults } from "../unit/helpers";
+import { ROOT, TEST_HOST_KEYS, TEST_KNOWN_HOSTS, projectDefaults } from "../unit/helpers";
 
 const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nSSH-KEY-MATERIAL\n-----END OPENSSH PRIVATE KEY-----\n";
 const INDEX = require.resolve("../../index");
@@ -92,7 +92,20 @@ async function runProgram(values: Record<string, unknown>, secrets: Record<strin
     }
 }
 
-const DEV = stackValues("dev");
+/** The dev stack as npm start runs it: the test bed's host keys pinned (here, TEST_KNOWN_HOSTS). */
+const DEV = { ...stackValues("dev"), knownHosts: TEST_KNOWN_HOSTS };
+
+test("the dev stack file alone pins no host keys: one error per node, nothing registered", async () => {
+    const run = await runProgram(stackValues("dev"), { sshPrivateKey: SSH_KEY });
+    await mocks.settle();
+    assert.ok(run.error instanceof pulumi.RunError, String(run.error));
+    const message = (run.error as Error).message;
+    assert.ok(message.startsWith("invalid etcdhosts configuration (3 problems):\n"), message);
+    for (const [i, address] of ["10.213.0.11", "10.213.0.12", "10.213.0.13"].entries()) {
+        assert.ok(message.includes(`  - nodes[${i}].hostKey: required: no SSH host key for ${address}; set nodes[${i}].hostKey or list the host in knownHosts`), message);
+    }
+    assert.equal(mocks.resources.length, 0);
+});
 
 test("missing sshPrivateKey (and no ETCDHOSTS_SSH_KEY_FILE): one error naming sshPrivateKey, nothing registered", async () => {
     const run = await runProgram(DEV);
@@ -190,7 +203,13 @@ test("dev stack: the systemd cluster on h1..h3, exports, secrets", async () => {
     // Connections from the inventory and the defaults (root, port 22), key as a secret.
     const start = mocks.named("etcd-h2-start");
     // (dialErrorLimit and perDialTimeout are the command SDK's own defaults.)
-    assert.deepEqual({ ...start.inputs.connection, privateKey: undefined }, { host: "10.213.0.12", port: 22, user: "root", privateKey: undefined, dialErrorLimit: 10, perDialTimeout: 15 });
+    assert.deepEqual({ ...start.inputs.connection, privateKey: undefined }, {
+        host: "10.213.0.12", port: 22, user: "root", privateKey: undefined, hostKey: TEST_HOST_KEYS.a, dialErrorLimit: 10, perDialTimeout: 15,
+    });
+    // Every SSH step of every host pins the host key knownHosts gives for it.
+    const remote = mine.filter((r) => r.type.startsWith("command:remote:"));
+    assert.ok(remote.length > 30, String(remote.length));
+    for (const r of remote) assert.equal(r.inputs.connection.hostKey, TEST_HOST_KEYS.a, r.name);
     assert.equal(start.inputs.connection.privateKey, SSH_KEY);
     assert.ok(start.secretPaths.some((p) => p === "connection" || p === "connection.privateKey"));
     // wipeDataOnDestroy is on in the dev stack.

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import type { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { Inventory, downBed, execHost, sshHost } from "../support/testbed";
-import { bootBed, secs, systemdConfig } from "../support/e2e";
+import { bedKnownHosts, bootBed, secs, systemdConfig } from "../support/e2e";
 import { SandboxStack, StackConfig, preview, sandboxStack } from "../support/sandboxStack";
 
 const BED = "e2ebad";
@@ -141,7 +141,7 @@ describe("invalid configurations fail at preview, naming the field, touching no 
   let sshdLinesBefore = -1;
 
   function valid(overrides: StackConfig = {}): StackConfig {
-    return systemdConfig([{ name: "h1", address: inv.hosts[0].address }], overrides);
+    return systemdConfig([{ name: "h1", address: inv.hosts[0].address }], { knownHosts: bedKnownHosts(inv), ...overrides });
   }
 
   /**

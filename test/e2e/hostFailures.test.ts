@@ -8,7 +8,7 @@
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { Inventory, InventoryHost, bedStatus, cutHost, downBed, healHost } from "../support/testbed";
-import { bootBed, failingUp, hostOk, secs, systemdConfig } from "../support/e2e";
+import { bedKnownHosts, bootBed, failingUp, hostOk, secs, systemdConfig } from "../support/e2e";
 import { SandboxStack, StackConfig, bedNodes, sandboxStack, up } from "../support/sandboxStack";
 import { EtcdClient } from "../support/etcdClient";
 
@@ -28,7 +28,7 @@ const skip = process.getuid?.() === 0 ? false : "needs root (the test bed uses n
 const UNREACHABLE_UP_BOUND_MS = 5 * 60_000;
 
 function config(inv: Inventory, nodes: StackConfig[] = bedNodes(inv)): StackConfig {
-  return systemdConfig(nodes);
+  return systemdConfig(nodes, { knownHosts: bedKnownHosts(inv) });
 }
 
 const ok = (host: InventoryHost, command: string): Promise<string> => hostOk(BED, host, command);

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { Inventory, InventoryHost, downBed } from "../support/testbed";
-import { bootBed, hostOk, secs } from "../support/e2e";
+import { bedKnownHosts, bootBed, hostOk, secs } from "../support/e2e";
 import { SandboxStack, StackConfig, destroy, sandboxStack, up } from "../support/sandboxStack";
 import { EtcdClient, run } from "../support/etcdClient";
 
@@ -24,7 +24,7 @@ const HEARTBEAT_MS = 5000;
 const ELECTION_MS = 50000;
 
 /** Like Pulumi.pc-master.yaml, pointed at the bed's host. */
-function config(host: InventoryHost, overrides: StackConfig = {}): StackConfig {
+function config(inv: Inventory, host: InventoryHost, overrides: StackConfig = {}): StackConfig {
   return {
     layout: "pc-master",
     sshUser: "root",
@@ -36,6 +36,7 @@ function config(host: InventoryHost, overrides: StackConfig = {}): StackConfig {
     electionTimeoutMs: ELECTION_MS,
     wipeDataOnDestroy: true,
     nodes: [{ name: "pc-master", address: host.address, hostname: "pc-master" }],
+    knownHosts: bedKnownHosts(inv),
     ...overrides,
   };
 }
@@ -57,7 +58,7 @@ describe("pc-master layout with Debian's etcd 3.4 package", { skip, timeout: 40 
   before(async () => {
     ({ inv, unregister } = await bootBed(BED, 1));
     host = inv.hosts[0];
-    s = await sandboxStack(STACK, config(host), { sshKeyFile: inv.sshPrivateKeyPath });
+    s = await sandboxStack(STACK, config(inv, host), { sshKeyFile: inv.sshPrivateKeyPath });
   });
 
   after(async () => {

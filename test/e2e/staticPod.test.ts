@@ -13,7 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { eventually as poll } from "../support/e2e";
+import { bedKnownHosts, eventually as poll } from "../support/e2e";
 import { toolchainEtcdctl } from "../support/etcdClient";
 import { REPO_ROOT, SandboxStack, StackConfig, sandboxStack, up } from "../support/sandboxStack";
 import { Inventory, InventoryHost, downBed, readInventory, registerBedTeardown, runTb, sshHost } from "../support/testbed";
@@ -74,6 +74,8 @@ function stackConfig(inv: Inventory, timing: { heartbeatIntervalMs: number; elec
         nodes: nodes.map((n, i) => ({ ...n, address: inv.hosts[i].address })),
         // The image the kubelet variant has preloaded; nothing can be pulled on the bed.
         etcdImage: `${ETCD_IMAGE_REPO}:{version}`,
+        // The bed's host keys, not the example's.
+        knownHosts: bedKnownHosts(inv),
         wipeDataOnDestroy: true,
         ...timing,
     };

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Inventory, InventoryHost, downBed } from "../support/testbed";
-import { bootBed, hostOk, secs, systemdConfig } from "../support/e2e";
+import { bedKnownHosts, bootBed, hostOk, secs, systemdConfig } from "../support/e2e";
 import { SandboxStack, StackConfig, bedNodes, destroy, preview, sandboxStack, stateFile, up } from "../support/sandboxStack";
 import { EtcdClient, run } from "../support/etcdClient";
 
@@ -25,7 +25,7 @@ const PKI = "/etc/etcd/pki";
 const DATA = "/var/lib/etcd";
 
 function config(inv: Inventory, overrides: StackConfig = {}): StackConfig {
-  return systemdConfig(bedNodes(inv), { heartbeatIntervalMs: 100, electionTimeoutMs: 1000, ...overrides });
+  return systemdConfig(bedNodes(inv), { heartbeatIntervalMs: 100, electionTimeoutMs: 1000, knownHosts: bedKnownHosts(inv), ...overrides });
 }
 
 const ok = (host: InventoryHost, command: string): Promise<string> => hostOk(BED, host, command);

@@ -11,7 +11,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Inventory, InventoryHost, downBed } from "../support/testbed";
-import { bootBed, failingUp, hostOk, secs } from "../support/e2e";
+import { bedKnownHosts, bootBed, failingUp, hostOk, secs } from "../support/e2e";
 import { SandboxStack, StackConfig, bedNodes, sandboxStack, up } from "../support/sandboxStack";
 import { EtcdClient, run, toolchainEtcdctl } from "../support/etcdClient";
 import { FileServer, ReleaseTarball, buildReleaseTarball, serveFiles } from "../support/tarballServer";
@@ -39,6 +39,7 @@ describe("tarball install of a three-node systemd cluster", { skip, timeout: 45 
       tarballSha256: sha256,
       wipeDataOnDestroy: true,
       nodes: bedNodes(inv),
+      knownHosts: bedKnownHosts(inv),
     };
   }
 

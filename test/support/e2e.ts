@@ -1,6 +1,7 @@
 // What the end-to-end files share: a bed booted for one file, a checked command on a host, the
 // systemd layout's sandbox config, polling, a failing `up` caught, durations for the log.
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import { Inventory, InventoryHost, registerBedTeardown, sshHost, upBed } from "./testbed";
 import { SandboxStack, StackConfig, up } from "./sandboxStack";
 
@@ -17,6 +18,14 @@ export async function bootBed(bed: string, hosts: number): Promise<{ inv: Invent
     const inv = await upBed({ hosts, bed });
     console.log(`# bed ${bed} up in ${secs(Date.now() - t0)}`);
     return { inv, unregister };
+}
+
+/**
+ * The bed's SSH host keys as the `knownHosts` setting (the known_hosts `tb up` wrote for the
+ * bed's fresh hosts): every stack on a bed pins them, as the program requires by default.
+ */
+export function bedKnownHosts(inv: Inventory): string {
+    return fs.readFileSync(inv.knownHostsPath, "utf8");
 }
 
 /** `command` on `host` over SSH, asserted to exit 0; its trimmed stdout. */

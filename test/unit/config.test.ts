@@ -10,7 +10,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CONFIG_KEYS, ConfigError, SCALAR_KEYS, SECRET_KEYS, parseClusterConfig } from "../../components/config";
-import { ROOT, THREE_NODES, parseWith, problemsOf, projectFile, rawConfig, stackRaw } from "./helpers";
+import { ROOT, TEST_HOST_KEYS, THREE_NODES, parseWith, problemsOf, projectFile, rawConfig, stackRaw } from "./helpers";
 
 const PEM_CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 const PEM_KEY = "-----BEGIN EC PRIVATE KEY-----\nMHcC\n-----END EC PRIVATE KEY-----\n";
@@ -174,7 +174,7 @@ const BAD: BadCase[] = [
         name: "bad node fields",
         overrides: { nodes: [{ name: "Etcd_1", adress: "10.0.0.1", sshPort: 70000, extraSans: ["ok.example.com", "not a name"] }] },
         problems: [
-            "nodes[0].adress: unknown node field (known: address, extraArgs, extraSans, hostname, listenAddress, name, sshHost, sshPort, sshUser)",
+            "nodes[0].adress: unknown node field (known: address, extraArgs, extraSans, hostKey, hostname, listenAddress, name, sshHost, sshPort, sshUser)",
             'nodes[0].name: "Etcd_1" is not a lowercase DNS label (a-z, 0-9 and "-", at most 63 characters); it names the etcd member, its certificates and its Pulumi resources',
             "nodes[0].address: required",
             "nodes[0].sshPort: 70000 is not between 1 and 65535",
@@ -361,7 +361,7 @@ describe("parseClusterConfig happy paths", () => {
         assert.deepEqual(c.etcd.version, { full: "3.6.16", series: "3.6", major: 3, minor: 6, patch: 16 });
         assert.deepEqual(c.etcd.install, { method: "binary" });
         assert.equal(c.etcd.image, "etcdhosts/etcd:3.6.16");
-        assert.deepEqual(c.nodes[0], { name: "h1", address: "10.213.0.11", sshHost: "10.213.0.11", sshPort: 22, sshUser: "root", extraSans: [], extraArgs: {} });
+        assert.deepEqual(c.nodes[0], { name: "h1", address: "10.213.0.11", sshHost: "10.213.0.11", sshPort: 22, sshUser: "root", extraSans: [], extraArgs: {}, hostKey: TEST_HOST_KEYS.a });
         assert.deepEqual(c.tls, { algorithm: "ECDSA-P256", caValidityHours: 87600, certValidityHours: 8760, certEarlyRenewalHours: 720, externalCa: false });
     });
 
@@ -389,6 +389,7 @@ describe("parseClusterConfig happy paths", () => {
             hostname: "a.example.com",
             extraSans: ["fd00::99", "*.example.com"],
             extraArgs: {},
+            hostKey: TEST_HOST_KEYS.a,
         });
     });
 

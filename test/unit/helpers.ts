@@ -30,6 +30,20 @@ export function projectDefaults(): Record<string, unknown> {
     return { ...defaultsCache };
 }
 
+/**
+ * Throwaway SSH host public keys, made with ssh-keygen for these tests only (no host has them).
+ * `a` is the one TEST_KNOWN_HOSTS trusts for every host.
+ */
+export const TEST_HOST_KEYS = {
+    a: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJJKbqdS6KKThbutgjmljAnKYQaipROZ0FlWl1lq9y3d",
+    b: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINfGoczTwMV0Nj6q8Fg0/Lnvne/sK42+AjWn8PazG3Cw",
+    c: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMthfHqQTkHmfjahiHQ8iJjBuLfbJEEMwkEGcXn8D8Gx",
+    ecdsa: "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBIf3eI4tPNlaYgFAiZtIEuUY4SgfUKROk0+hYKm8GJs93/cLRPyV8BMafwcpfV82+hdRqkIm9MLSK3k91A2S7jU=",
+} as const;
+
+/** known_hosts text pinning TEST_HOST_KEYS.a for every host: what rawConfig() passes as `knownHosts`. */
+export const TEST_KNOWN_HOSTS = `* ${TEST_HOST_KEYS.a}\n`;
+
 /** Three systemd nodes, as in the dev stack. */
 export const THREE_NODES = [
     { name: "h1", address: "10.213.0.11" },
@@ -37,9 +51,9 @@ export const THREE_NODES = [
     { name: "h3", address: "10.213.0.13" },
 ];
 
-/** Defaults + three nodes + overrides. */
+/** Defaults + TEST_KNOWN_HOSTS + three nodes + overrides. */
 export function rawConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-    return { ...projectDefaults(), nodes: THREE_NODES, ...overrides };
+    return { ...projectDefaults(), knownHosts: TEST_KNOWN_HOSTS, nodes: THREE_NODES, ...overrides };
 }
 
 /** Parse defaults + overrides. */
@@ -47,7 +61,11 @@ export function parseWith(overrides: Record<string, unknown> = {}): ClusterConfi
     return parseClusterConfig(rawConfig(overrides));
 }
 
-/** The raw configuration of a stack file: Pulumi.yaml defaults overlaid with the stack's keys. */
+/**
+ * The raw configuration of a stack file: Pulumi.yaml defaults overlaid with the stack's keys. The
+ * dev stack's host keys are the running test bed's, which npm start pins (`knownHosts`); here
+ * TEST_KNOWN_HOSTS stands in for them, whatever the working copy holds.
+ */
 export function stackRaw(stack: string): Record<string, unknown> {
     const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
     const raw = projectDefaults();
@@ -55,6 +73,7 @@ export function stackRaw(stack: string): Record<string, unknown> {
         assert.ok(key.startsWith("etcdhosts:"), `stack key ${key} is not in the etcdhosts namespace`);
         raw[key.slice("etcdhosts:".length)] = value;
     }
+    if (stack === "dev") raw.knownHosts = TEST_KNOWN_HOSTS;
     return raw;
 }
 
