@@ -5,8 +5,10 @@
 #   openssh-client: ssh to the test hosts; openssh-server: sshd for the command plugin's tests
 #   (started by the tests on loopback only, never as a service)
 #   jq, openssl: the benchmark's floor scripts (bench/*.sh) read the bed's inventory, make certificates
+#   postgresql: the PostgreSQL state backend (npm run backend, its end-to-end test), run as a
+#   throwaway cluster on loopback, never as the system service (policy-rc.d below keeps it stopped)
 set -euo pipefail
-packages=(debootstrap systemd-container iproute2 openssh-client openssh-server util-linux curl ca-certificates jq openssl)
+packages=(debootstrap systemd-container iproute2 openssh-client openssh-server util-linux curl ca-certificates jq openssl postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

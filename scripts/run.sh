@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one entry point behind the npm scripts: builds what is missing, sets the project's
-# environment and runs the job. Usage: scripts/run.sh <toolchain|pulumi|test|test-unit|start|stop|bench|snapshot|preview-pr> [args...]
+# environment and runs the job. Usage: scripts/run.sh <toolchain|pulumi|test|test-unit|start|stop|bench|snapshot|preview-pr|backend> [args...]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -130,12 +130,13 @@ main() {
     test) cmd_test "$@" ;;
     test-unit) cmd_test_unit "$@" ;;
     start | stop | bench) load_env; exec bash "$ROOT/scripts/$cmd.sh" "$@" ;;
+    backend) exec bash "$ROOT/scripts/backend.sh" "$@" ;;
     preview-pr)
       toolchain cli tls random command >&2 || echo "warning: some provider plugins failed to build" >&2
       load_env; sandbox_env "$@"
       exec env TS_NODE_TRANSPILE_ONLY=true node --require ts-node/register "$ROOT/scripts/previewPr.ts" "$@" ;;
     snapshot) toolchain cli etcd-3.6 >&2; load_env; sandbox_env "$@"; exec env TS_NODE_TRANSPILE_ONLY=true node --require ts-node/register "$ROOT/scripts/snapshot.ts" "$@" ;;
-    *) echo "usage: scripts/run.sh <toolchain|pulumi|test|test-unit|start|stop|bench|snapshot|preview-pr> [args...]" >&2; exit 2 ;;
+    *) echo "usage: scripts/run.sh <toolchain|pulumi|test|test-unit|start|stop|bench|snapshot|preview-pr|backend> [args...]" >&2; exit 2 ;;
   esac
 }
 
