@@ -8,8 +8,9 @@
 // --now first takes a snapshot at once on the first host that can (`etcdhosts-snapshot now`).
 //
 // The SSH key: --ssh-key, else the test bed's key for a sandbox stack npm start recorded (run.sh
-// passes it), else the stack's own `sshPrivateKey` secret. Host keys are checked against
-// --known-hosts when given; without it any host key is accepted, as the program's SSH does.
+// passes it), else the stack's own `sshPrivateKey` secret. Host keys: --known-hosts when given,
+// else the keys the stack pins (its `snapshots` output carries them); a stack that pins none
+// (insecureSkipHostKeyCheck) gets no check, as its own SSH steps don't.
 
 import { execFileSync } from "node:child_process";
 import * as crypto from "node:crypto";
@@ -18,7 +19,7 @@ import * as path from "node:path";
 import { SNAPSHOT_DIR, SNAPSHOT_FILE_PREFIX, SNAPSHOT_SCRIPT, SNAPSHOT_STATUS_FILE } from "../components/constants";
 import { SnapshotStatus, parseSnapshotStatus } from "../components/etcd/snapshotStatus";
 import { asLoginUser, asRoot } from "../components/remote/shell";
-import { SshAuth, SshTarget, runSsh, withKeyFile } from "../components/remote/sshClient";
+import { SshAuth, SshTarget, runSsh, withSshAuth } from "../components/remote/sshClient";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -75,10 +76,14 @@ function pulumi(args: string[]): string {
     return execFileSync("pulumi", [...args, "--non-interactive"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 16 << 20 });
 }
 
-/** The stack's snapshot hosts from its `snapshots` output. */
-function snapshotHosts(stack: string): { member: string; target: SshTarget }[] {
-    const raw = JSON.parse(pulumi(["stack", "output", "snapshots", "--json", "--stack", stack])) as Record<string, { ssh: SshTarget }> | null;
-    const hosts = Object.entries(raw ?? {}).map(([member, r]) => ({ member, target: r.ssh }));
+/** The stack's snapshot hosts from its `snapshots` output, with the host keys the stack pins. */
+function snapshotHosts(stack: string): { member: string; target: SshTarget; hostKey?: string }[] {
+    const raw = JSON.parse(pulumi(["stack", "output", "snapshots", "--json", "--stack", stack])) as Record<string, { ssh: SshTarget & { hostKey?: string } }> | null;
+    const hosts = Object.entries(raw ?? {}).map(([member, r]) => ({
+        member,
+        target: { host: r.ssh.host, port: r.ssh.port, user: r.ssh.user },
+        ...(r.ssh.hostKey !== undefined ? { hostKey: r.ssh.hostKey } : {}),
+    }));
     if (hosts.length === 0) throw new Error(`stack ${stack} has no snapshot hosts (backups: false, or no \`pulumi up\` since they were turned on)`);
     return hosts;
 }
@@ -104,9 +109,11 @@ const log = (s: string): void => void process.stderr.write(`${s}\n`);
 export async function pullSnapshot(args: SnapshotArgs): Promise<Record<string, unknown>> {
     const hosts = snapshotHosts(args.stack).filter((h) => args.member === undefined || h.member === args.member);
     if (hosts.length === 0) throw new Error(`member ${args.member} takes no snapshots in stack ${args.stack}`);
-    if (args.knownHosts === undefined) log("note: host keys are not checked; pass --known-hosts <file> to check them");
-    return withKeyFile(sshKey(args), async (keyFile) => {
-        const auth: SshAuth = { keyFile, ...(args.knownHosts !== undefined ? { knownHostsFile: args.knownHosts } : {}) };
+    const unpinned = hosts.filter((h) => h.hostKey === undefined);
+    if (args.knownHosts === undefined && unpinned.length > 0) log(`note: the stack pins no host key for ${unpinned.map((h) => h.member).join(", ")} (insecureSkipHostKeyCheck): not checked; pass --known-hosts <file> to check them`);
+    return withSshAuth(sshKey(args), args.knownHosts === undefined ? hosts : [], async (pinned) => {
+        // --known-hosts wins; else the keys the stack itself pins (its `snapshots` output).
+        const auth: SshAuth = args.knownHosts !== undefined ? { keyFile: pinned.keyFile, knownHostsFile: args.knownHosts } : pinned;
         let candidates = hosts;
         if (args.now) {
             const taken = await firstThatSnapshots(hosts, auth);

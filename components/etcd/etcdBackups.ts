@@ -27,7 +27,8 @@ export interface EtcdBackupsArgs {
 
 /** One snapshot host as the stack exports it: where `npm run snapshot` reaches it, when it runs, how it went. */
 export interface SnapshotReport {
-    readonly ssh: { readonly host: string; readonly port: number; readonly user: string };
+    /** `hostKey`: the key every SSH step pins, absent only with `insecureSkipHostKeyCheck`. */
+    readonly ssh: { readonly host: string; readonly port: number; readonly user: string; readonly hostKey?: string };
     /** `OnCalendar=` of its timer. */
     readonly schedule: string;
     readonly status: SnapshotStatus;
@@ -81,8 +82,8 @@ export class EtcdBackups extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: tools[m.name].length > 0 ? tools[m.name] : after });
             timers.push(snaps.timer);
             this.snapshotHosts.push({ name: m.name, ssh, after: snaps.timer });
-            reports[m.name] = pulumi.all([ssh.host, ssh.port, snaps.status]).apply(([host, port, status]) => ({
-                ssh: { host, port, user: ssh.user },
+            reports[m.name] = pulumi.all([ssh.host, ssh.port, ssh.hostKey, snaps.status]).apply(([host, port, hostKey, status]) => ({
+                ssh: { host, port, user: ssh.user, ...(hostKey !== undefined ? { hostKey } : {}) },
                 schedule: timer.onCalendar,
                 status,
             }));

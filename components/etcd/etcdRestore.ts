@@ -106,7 +106,7 @@ export class EtcdRestore extends pulumi.ComponentResource {
                 connection: hosts[i].connection,
                 addPreviousOutputInEnv: false,
                 create: asRoot(restoreStageScript(hosts[i].user), hosts[i].user),
-                delete: asRoot(restoreUnstageScript(), hosts[i].user),
+                delete: asRoot(restoreUnstageScript(plan.config.wipeDataOnDestroy), hosts[i].user),
             }, { parent: this, dependsOn: opts?.dependsOn, deleteBeforeReplace: true });
             return new command.remote.CopyToRemote(`${name}-${m.name}-upload`, {
                 connection: hosts[i].connection,

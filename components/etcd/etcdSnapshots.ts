@@ -9,7 +9,7 @@ import { SNAPSHOT_SCRIPT, SNAPSHOT_SERVICE_FILE, SNAPSHOT_STATUS_FILE, SNAPSHOT_
 import { SshConnectionArgs, toRemoteConnection } from "../remote/connection";
 import { RemoteFiles } from "../remote/remoteFiles";
 import { asLoginUser, asRoot } from "../remote/shell";
-import { runSsh, withKeyFile } from "../remote/sshClient";
+import { runSsh, withSshAuth } from "../remote/sshClient";
 import type { SnapshotMember, SnapshotSchedule, SnapshotTools } from "./backupPlan";
 import type { MemberPlan } from "./member";
 import { renderSnapshotService, renderSnapshotTimer } from "./renderSnapshotUnits";
@@ -46,10 +46,12 @@ export function readSnapshotStatus(connection: SshConnectionArgs): pulumi.Output
         return pulumi.output<SnapshotStatus>({ result: "unknown", message: "read by pulumi up, not by a preview" });
     }
     const user = connection.user;
-    const status = pulumi.all([connection.host, connection.port, connection.privateKey]).apply(async ([host, port, key]): Promise<SnapshotStatus> => {
+    const status = pulumi.all([connection.host, connection.port, connection.privateKey, connection.hostKey]).apply(async ([host, port, key, hostKey]): Promise<SnapshotStatus> => {
         if (key === undefined) return { result: "unreadable", message: "no SSH private key to read it with" };
-        return withKeyFile(key, async (keyFile) => {
-            const r = await runSsh({ host, port, user }, { keyFile }, asLoginUser(`cat ${SNAPSHOT_STATUS_FILE} 2>/dev/null || true`), { timeoutMs: STATUS_READ_TIMEOUT_MS });
+        const target = { host, port, user };
+        // The host key the cluster's own SSH steps pin, pinned here too.
+        return withSshAuth(key, [{ target, hostKey }], async (auth) => {
+            const r = await runSsh(target, auth, asLoginUser(`cat ${SNAPSHOT_STATUS_FILE} 2>/dev/null || true`), { timeoutMs: STATUS_READ_TIMEOUT_MS });
             if (r.code === 0) return parseSnapshotStatus(r.stdout);
             return { result: "unreadable", message: `ssh ${user}@${host}:${port} failed: ${r.stderr.trim().split("\n").pop() ?? ""}` };
         });

@@ -61,9 +61,13 @@ export function restoreStageScript(loginUser: string): string {
     return ["set -eu", shJoin(["install", "-d", "-m", "0755", "-o", "root", "-g", "root", HOST_STATE_DIR]), shJoin(["install", "-d", "-m", "0700", "-o", loginUser, RESTORE_STAGING_DIR])].join("\n");
 }
 
-/** Removes the staging dir and any upload left in it. */
-export function restoreUnstageScript(): string {
-    return ["set -eu", shJoin(["rm", "-rf", "--", RESTORE_STAGING_DIR])].join("\n");
+/**
+ * Removes the staging dir and any upload left in it; with `wipe` (`wipeDataOnDestroy`) also the
+ * record of the completed generation, which otherwise outlives the stack like the data does.
+ */
+export function restoreUnstageScript(wipe: boolean): string {
+    const record = wipe ? [shJoin(["rm", "-f", "--", RESTORE_MARKER]), `rmdir -- ${shQuote(HOST_STATE_DIR)} 2>/dev/null || true`] : [];
+    return ["set -eu", shJoin(["rm", "-rf", "--", RESTORE_STAGING_DIR]), ...record].join("\n");
 }
 
 /** Phase 1: the upload is the runner's file and a sound snapshot; prints etcdutl's status of it. */

@@ -21,7 +21,7 @@ export interface SshAuth {
     readonly keyFile: string;
     /**
      * known_hosts to check host keys against (`StrictHostKeyChecking=yes`). Without it any host
-     * key is accepted, as the command provider does without `hostKey`.
+     * key is accepted, as the command provider does without `hostKey` (`insecureSkipHostKeyCheck`).
      */
     readonly knownHostsFile?: string;
 }
@@ -81,15 +81,28 @@ export function runSsh(target: SshTarget, auth: SshAuth, command: string, opts: 
     });
 }
 
-/** Calls `f` with the key in a private temp file, removed afterwards whatever happens. */
-export async function withKeyFile<T>(privateKey: string, f: (keyFile: string) => Promise<T>): Promise<T> {
+/** A known_hosts line pinning `hostKey` (`<type> <base64>`) for the target, as OpenSSH writes it. */
+export function knownHostsLine(target: SshTarget, hostKey: string): string {
+    return `${target.port === 22 ? target.host : `[${target.host}]:${target.port}`} ${hostKey.trim()}`;
+}
+
+/**
+ * Calls `f` with the key in a private temp file and, for the targets with a pinned host key, a
+ * known_hosts file of those keys; both are removed afterwards whatever happens. Targets without
+ * a key (`insecureSkipHostKeyCheck`) get no file: any host key is accepted then.
+ */
+export async function withSshAuth<T>(privateKey: string, pinned: readonly { target: SshTarget; hostKey?: string }[], f: (auth: SshAuth) => Promise<T>): Promise<T> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "etcdhosts-ssh-"));
     try {
         fs.chmodSync(dir, 0o700);
         const keyFile = path.join(dir, "key");
         // ssh refuses a key without a final newline ("invalid format").
         fs.writeFileSync(keyFile, privateKey.endsWith("\n") ? privateKey : `${privateKey}\n`, { mode: 0o600 });
-        return await f(keyFile);
+        const lines = pinned.flatMap((p) => (p.hostKey !== undefined ? [knownHostsLine(p.target, p.hostKey)] : []));
+        if (lines.length === 0) return await f({ keyFile });
+        const knownHostsFile = path.join(dir, "known_hosts");
+        fs.writeFileSync(knownHostsFile, `${lines.join("\n")}\n`, { mode: 0o600 });
+        return await f({ keyFile, knownHostsFile });
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -220,9 +220,9 @@ test("dev stack: the systemd cluster on h1..h3, exports, secrets", async () => {
         "adminCertPem", "adminKeyPem", "apiserverEtcdClientCertPem", "apiserverEtcdClientKeyPem", "caCertPem", "certificateExpiry", "clientEndpoints",
         "clusterId", "etcdctlEnv", "layout", "memberNames", "members", "membership", "snapshots",
     ]);
-    // Snapshots are on by default; under mocks no host is asked for its status.
+    // Snapshots are on by default, each host with the key it pins; under mocks no host is asked for its status.
     assert.deepEqual(await valueOf(out.snapshots), Object.fromEntries([1, 2, 3].map((i) => [`h${i}`, {
-        ssh: { host: `10.213.0.1${i}`, port: 22, user: "root" },
+        ssh: { host: `10.213.0.1${i}`, port: 22, user: "root", hostKey: TEST_HOST_KEYS.a },
         schedule: "*-*-* 00/6:00:00 UTC",
         status: { result: "unknown", message: "read by pulumi up, not by a preview" },
     }])));
