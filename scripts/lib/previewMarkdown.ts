@@ -97,13 +97,18 @@ export function memberOf(resourceName: string, members: readonly string[]): stri
     return members.find((m) => resourceName.includes(`-${m}-`) || resourceName.endsWith(`-${m}`));
 }
 
+/** A diagnostic's text without the severity the CLI puts in front of some ("warning: ..."). */
+function text(message: string): string {
+    return message.trim().replace(/^(info|warning|error):\s*/, "");
+}
+
 function messages(preview: PreviewJson, pred: (d: { message: string; severity: string }) => boolean): string[] {
-    return (preview.diagnostics ?? []).filter(pred).map((d) => d.message.trim());
+    return (preview.diagnostics ?? []).filter(pred).map((d) => text(d.message));
 }
 
 /** The program's `membership:` lines (index.ts logs one per joining or leaving member). */
 export function membershipLines(preview: PreviewJson): string[] {
-    return messages(preview, (d) => d.message.trim().startsWith("membership:"));
+    return messages(preview, (d) => text(d.message).startsWith("membership:"));
 }
 
 /** What changed on one step: property names, with old → new for short values. */

@@ -42,6 +42,15 @@ describe("preview:pr Markdown", () => {
         assert.equal(memberOf("etcd-health", ["h1"]), undefined);
     });
 
+    it("reads the CLI's severity prefixes off its messages", () => {
+        const md = renderPreviewMarkdown(
+            { diagnostics: [{ message: 'info: membership: "h4" joins\n', severity: "info" }, { message: "warning: etcdVersion: etcd 3.4 is end of life\n", severity: "warning" }] },
+            { stack: "s", status: 0 },
+        );
+        assert.match(md, /### :warning: Membership changes\n\n- "h4" joins\n/);
+        assert.match(md, /### Warnings\n\n- etcdVersion: etcd 3.4 is end of life\n/);
+    });
+
     it("says when the preview failed, with its errors", () => {
         const md = renderPreviewMarkdown({ diagnostics: [{ message: "invalid etcdhosts configuration\n", severity: "error" }] }, { stack: "prod", status: 255 });
         assert.equal(md.split("\n").slice(0, 7).join("\n"), "## Pulumi preview: stack `prod` (failed)\n\nNo changes listed: the preview failed.\n\n### Errors\n\n- invalid etcdhosts configuration");
