@@ -1,6 +1,6 @@
 // Snapshots and restore of one cluster (pitfalls P14): the snapshot tools on static-pod hosts,
 // a timer on every snapshot member's host, a restore when one is configured, and the hook other
-// changes call to take a snapshot before they touch the cluster.
+// changes call to take a snapshot before they touch the cluster (`snapshotBefore`).
 
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
@@ -45,7 +45,6 @@ export class EtcdBackups extends pulumi.ComponentResource {
     public readonly snapshots: pulumi.Output<Record<string, SnapshotReport>>;
     /** The restored cluster's id, when a restore is configured. */
     public readonly restoredClusterId?: pulumi.Output<string>;
-    private readonly snapshotHosts: { name: string; ssh: SshConnectionArgs; after: pulumi.Resource }[] = [];
 
     constructor(name: string, args: EtcdBackupsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("etcdhosts:etcd:EtcdBackups", name, {}, opts);
@@ -81,7 +80,6 @@ export class EtcdBackups extends pulumi.ComponentResource {
                 wipeOnDestroy: plan.config.wipeDataOnDestroy,
             }, { parent: this, dependsOn: tools[m.name].length > 0 ? tools[m.name] : after });
             timers.push(snaps.timer);
-            this.snapshotHosts.push({ name: m.name, ssh, after: snaps.timer });
             reports[m.name] = pulumi.all([ssh.host, ssh.port, ssh.hostKey, snaps.status]).apply(([host, port, hostKey, status]) => ({
                 ssh: { host, port, user: ssh.user, ...(hostKey !== undefined ? { hostKey } : {}) },
                 schedule: timer.onCalendar,
@@ -105,20 +103,39 @@ export class EtcdBackups extends pulumi.ComponentResource {
         }
         this.registerOutputs({ snapshots: this.snapshots });
     }
+}
 
+/** Arguments of {@link snapshotBefore}. */
+export interface SnapshotBeforeArgs {
+    /** The cluster. */
+    plan: ClusterPlan;
+    /** How to reach a member's host: the cluster's own connections. */
+    connect: (node: NodeConfig) => SshConnectionArgs;
+    /** Why, e.g. `member add h4` or `etcd 3.6.16 to 3.6.17`: part of the script, so a new reason takes a new snapshot. */
+    reason: pulumi.Input<string>;
     /**
-     * The hook before risky changes (membership, version): a snapshot taken at once on the first
-     * snapshot member's host, again whenever `reason` changes. Make the change `dependsOn` what
-     * this returns; undefined when no member takes snapshots (`backups: false`).
+     * The member whose host takes it: one that stays healthy through the change (a member being
+     * replaced may be down). `undefined` picks the first member that takes snapshots.
      */
-    snapshotBefore(name: string, reason: pulumi.Input<string>, opts: pulumi.CustomResourceOptions = {}): command.remote.Command | undefined {
-        const host = this.snapshotHosts[0];
-        if (host === undefined) return undefined;
-        const deps = opts.dependsOn === undefined ? [] : Array.isArray(opts.dependsOn) ? opts.dependsOn : [opts.dependsOn];
-        return new command.remote.Command(name, {
-            connection: toRemoteConnection(host.ssh),
-            addPreviousOutputInEnv: false,
-            create: pulumi.output(reason).apply((why) => asRoot(snapshotNowScript(why), host.ssh.user)),
-        }, { ...opts, parent: opts.parent ?? this, dependsOn: [...(deps as pulumi.Input<pulumi.Resource>[]), host.after] });
-    }
+    member: string | undefined;
+}
+
+/**
+ * The hook before risky changes (membership, version): one `etcdhosts-snapshot now` on a snapshot
+ * member's host, run again whenever `reason` changes. Make the change `dependsOn` the command it
+ * returns: a failed snapshot stops the change. Undefined when no member takes snapshots
+ * (`backups: false`), or when `member` takes none. A host without the script yet (this `up` turns
+ * snapshots on) has nothing worth a snapshot from etcdhosts' point of view and goes on.
+ */
+export function snapshotBefore(name: string, args: SnapshotBeforeArgs, opts: pulumi.CustomResourceOptions): command.remote.Command | undefined {
+    const timers = args.plan.backups?.schedule?.members ?? [];
+    const chosen = timers.find((t) => (args.member === undefined ? true : t.name === args.member));
+    if (chosen === undefined) return undefined;
+    const m = args.plan.members.find((x) => x.name === chosen.name)!;
+    const ssh = args.connect(m.node);
+    return new command.remote.Command(name, {
+        connection: toRemoteConnection(ssh),
+        addPreviousOutputInEnv: false,
+        create: pulumi.output(args.reason).apply((why) => asRoot(snapshotNowScript(why), ssh.user)),
+    }, opts);
 }

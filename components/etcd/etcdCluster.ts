@@ -84,7 +84,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
     public readonly membership: pulumi.Output<MembershipRecord>;
     /** Expiry (RFC 3339) of every certificate: `ca`, `<member>/server`, `<member>/peer`, `admin-client`, ... */
     public readonly certificateExpiry: pulumi.Output<Record<string, string>>;
-    /** Snapshots and restore; undefined with `backups: false` and no restore. Its `snapshotBefore` is the hook for risky changes. */
+    /** Snapshots and restore; undefined with `backups: false` and no restore. The hook for risky changes is `snapshotBefore` (etcdBackups.ts). */
     public readonly backups?: EtcdBackups;
 
     constructor(name: string, args: EtcdClusterArgs, opts?: pulumi.ComponentResourceOptions) {

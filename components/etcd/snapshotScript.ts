@@ -195,7 +195,15 @@ export function removeToolsScript(tools: SnapshotTools): string {
     return ["set -eu", shJoin(["rm", "-f", "--", ...files]), `rmdir -- ${shQuote(dir)} 2>/dev/null || true`, `rmdir -- ${shQuote(HOST_STATE_DIR)} 2>/dev/null || true`].join("\n");
 }
 
-/** Takes one snapshot now, on whichever member runs it (the hook before risky changes). */
+/**
+ * Takes one snapshot now on the member that runs it (the hook before risky changes). A host
+ * without the script (snapshots turned on by this very `up`) goes on without one.
+ */
 export function snapshotNowScript(reason: string): string {
-    return [`# etcdhosts snapshot before: ${reason.replace(/\n/g, " ")}`, "set -eu", shJoin([SNAPSHOT_SCRIPT, "now"])].join("\n");
+    return [
+        `# etcdhosts snapshot before: ${reason.replace(/\n/g, " ")}`,
+        "set -eu",
+        `if [ ! -x ${shQuote(SNAPSHOT_SCRIPT)} ]; then echo "etcdhosts: no snapshot before this change: snapshots are not set up on $(uname -n) yet"; exit 0; fi`,
+        shJoin([SNAPSHOT_SCRIPT, "now"]),
+    ].join("\n");
 }

@@ -23,6 +23,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { snapshotBefore } from "../../components/etcd/etcdBackups";
 import { EtcdCluster } from "../../components/etcd/etcdCluster";
 import { planMembership } from "../../components/etcd/membership";
 import { ClusterPlan, planCluster } from "../../components/etcd/plan";
@@ -30,6 +31,8 @@ import { renderSnapshotService, renderSnapshotTimer } from "../../components/etc
 import { renderSnapshotScript } from "../../components/etcd/snapshotScript";
 import { restoreToken } from "../../components/etcd/restoreScripts";
 import { decodeFileBundle } from "../../components/remote/shell";
+import type { SshConnectionArgs } from "../../components/remote/connection";
+import type { NodeConfig } from "../../components/types";
 import { parseWith } from "../unit/helpers";
 
 const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nSSH-KEY-MATERIAL\n-----END OPENSSH PRIVATE KEY-----\n";
@@ -142,13 +145,24 @@ test("a restore: upload and prepare everywhere, then restore everywhere, then st
     assert.equal(await valueOf(rs.backups!.restoredClusterId!), "42");
 });
 
-test("the hook: a snapshot now on the first snapshot host, again when its reason changes", async () => {
-    const hook = sd.backups!.snapshotBefore("sd-before-upgrade", "etcd 3.6.16 → 3.6.17");
+test("the hook: a snapshot now on a snapshot host, again when its reason changes; none without snapshots", async () => {
+    const plan = planCluster(parseWith({}));
+    const connect = (n: NodeConfig): SshConnectionArgs => ({ host: n.sshHost, port: n.sshPort, user: n.sshUser, privateKey: SSH_KEY, hostKey: n.hostKey });
+    const hook = snapshotBefore("before-upgrade", { plan, connect, reason: "etcd 3.6.16 → 3.6.17", member: "h2" }, { parent: sd });
+    snapshotBefore("before-first", { plan, connect, reason: "member add h4", member: undefined }, { parent: sd });
     await mocks.settle();
-    const r = mocks.named("sd-before-upgrade");
-    assert.equal(r.inputs.create, "sh -c '# etcdhosts snapshot before: etcd 3.6.16 → 3.6.17\nset -eu\n/usr/local/sbin/etcdhosts-snapshot now'");
-    assert.deepEqual(deps(r), ["sd-backups-h1-snapshots-timer"]);
+    const r = mocks.named("before-upgrade");
     assert.ok(hook !== undefined);
+    assert.equal(r.inputs.connection.host, "10.213.0.12");
+    assert.equal(r.inputs.create, [
+        "sh -c '# etcdhosts snapshot before: etcd 3.6.16 → 3.6.17",
+        "set -eu",
+        'if [ ! -x /usr/local/sbin/etcdhosts-snapshot ]; then echo "etcdhosts: no snapshot before this change: snapshots are not set up on $(uname -n) yet"; exit 0; fi',
+        "/usr/local/sbin/etcdhosts-snapshot now'",
+    ].join("\n"));
+    assert.equal(mocks.named("before-first").inputs.connection.host, "10.213.0.11");
+    assert.equal(snapshotBefore("never", { plan: planCluster(parseWith({ backups: false })), connect, reason: "x", member: undefined }, {}), undefined);
+    assert.equal(snapshotBefore("never", { plan: planCluster(parseWith({ backupMembers: ["h1"] })), connect, reason: "x", member: "h3" }, {}), undefined);
     assert.equal(cluster("x", { backups: false }).backups, undefined);
 });
 
