@@ -22,8 +22,8 @@ import { BACKUP_SCALAR_KEYS, readBackups, readRestore } from "./validateBackups"
 import { checkFlagOverrides, checkTopology } from "./validateCluster";
 import { readInstall } from "./validateInstall";
 import { readTls } from "./validateTls";
-import { resolveHostKeys } from "./validateHostKeys";
-import { readNodes } from "./validateNodes";
+import { resolveHostKeys, showBrief } from "./validateHostKeys";
+import { USER_NAME, readNodes } from "./validateNodes";
 import { validateTiming } from "./validateTiming";
 import { Problems, isRecord, readBool, readEnum, readExtraArgs, readInt, readString, rejectUnknownKeys, show } from "./validateValues";
 
@@ -109,7 +109,7 @@ export function parseClusterConfig(raw: unknown): ClusterConfig {
 
     const layout = present("layout") ? readEnum(p, "layout", raw.layout, LAYOUTS) : undefined;
     const sshUser = present("sshUser") ? readString(p, "sshUser", raw.sshUser) : undefined;
-    if (sshUser !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(sshUser)) p.error("sshUser", `${show(sshUser)} is not a user name`);
+    if (sshUser !== undefined && !USER_NAME.test(sshUser)) p.error("sshUser", `${showBrief(sshUser)} is not a user name`);
     const sshPort = present("sshPort") ? readInt(p, "sshPort", raw.sshPort, 1, 65535) : undefined;
 
     let version: EtcdVersion | undefined;
@@ -126,7 +126,7 @@ export function parseClusterConfig(raw: unknown): ClusterConfig {
     let image: string | undefined;
     if (present("etcdImage")) {
         const s = readString(p, "etcdImage", raw.etcdImage);
-        if (s !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._\-/:@{}]*$/.test(s)) p.error("etcdImage", `${show(s)} is not a container image reference`);
+        if (s !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._\-/:@{}]{0,511}$/.test(s)) p.error("etcdImage", `${showBrief(s)} is not a container image reference (at most 512 characters)`);
         else if (s !== undefined && version !== undefined) image = s.replace(/\{version\}/g, version.full);
     }
 

@@ -1,6 +1,7 @@
 // The snapshot and restore settings (pitfalls P14), read into a typed BackupConfig and
 // RestoreConfig. Part of parseClusterConfig; pure.
 
+import { pathProblem } from "./validatePaths";
 import { parseGoDuration } from "./etcd/goDuration";
 import type { BackupConfig, EtcdVersion, RestoreConfig } from "./types";
 import { Problems, isRecord, readBool, readInt, readString, readStructured, rejectUnknownKeys, show } from "./validateValues";
@@ -107,6 +108,8 @@ export function readRestore(p: Problems, value: unknown, version: EtcdVersion | 
         snapshot = readString(p, "restore.snapshot", v.snapshot);
         if (snapshot !== undefined && (!snapshot.startsWith("/") || /[\0\n\r]/.test(snapshot))) {
             p.error("restore.snapshot", `${show(snapshot)} must be an absolute path on the machine running Pulumi`);
+        } else if (snapshot !== undefined && pathProblem(snapshot, true) !== undefined) {
+            p.error("restore.snapshot", pathProblem(snapshot, true) ?? "");
         }
     }
     let generation: number | undefined;

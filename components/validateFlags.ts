@@ -16,6 +16,7 @@ import {
     flagAvailability,
 } from "./etcd/versions";
 import { isLoopbackIp, parseUrl } from "./validateAddress";
+import { showBrief } from "./validateHostKeys";
 
 /** Flags a config key sets; an override would silently fight the key. */
 export const FLAGS_OWNED_BY_KEYS: Readonly<Record<string, string>> = {
@@ -52,11 +53,22 @@ export const MANAGED_FLAGS: Readonly<Record<string, string>> = {
     "peer-client-cert-auth": "peer certificate authentication is always on",
     "auto-tls": "it would replace the issued certificates with self-signed ones",
     "peer-auto-tls": "it would replace the issued certificates with self-signed ones",
+    "peer-skip-client-san-verification": "peer certificates are always checked against the peer's address",
+    "experimental-peer-skip-client-san-verification": "peer certificates are always checked against the peer's address",
     "config-file": "the layout decides how etcd is configured",
     "force-new-cluster": "it is a one-off disaster-recovery switch that must never stay in the configuration",
     "proxy": "etcdhosts runs members, not v2 proxies",
     "version": "it makes etcd print its version and exit",
 };
+
+/**
+ * What a flag value may hold: enough for URLs (IPv6 in brackets), lists, durations, paths, cipher
+ * suites and feature gates, and nothing a shell, systemd's unit and environment file parsers or
+ * YAML would read as syntax. The renderers quote anyway; this keeps every rendered file plain.
+ */
+const FLAG_VALUE = /^[A-Za-z0-9._,:/=@+*[\]-]*$/;
+const MAX_FLAG_VALUE_LENGTH = 4096;
+const FLAG_VALUE_RULE = "letters, digits and . _ , : / = @ + * [ ] -, at most 4096 characters (no space, quote, $, %, ;, ` or line break)";
 
 /** Levenshtein distance, for "did you mean". */
 function distance(a: string, b: string): number {
@@ -130,7 +142,7 @@ export function checkExtraArgs(field: string, args: ExtraArgs, version: EtcdVers
         const at = `${field}.${name}`;
         const value = args[name];
         if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) {
-            errors.push(`${field}: "${name}" is not an etcd flag name (no leading dashes, lowercase, e.g. "max-request-bytes")`);
+            errors.push(`${field}: ${showBrief(name)} is not an etcd flag name (no leading dashes, lowercase, e.g. "max-request-bytes")`);
             continue;
         }
         const ownerKey = FLAGS_OWNED_BY_KEYS[name];
@@ -164,6 +176,10 @@ export function checkExtraArgs(field: string, args: ExtraArgs, version: EtcdVers
             }
         }
         if (value === null) continue; // removal of a default: nothing else to check
+        if (value.length > MAX_FLAG_VALUE_LENGTH || !FLAG_VALUE.test(value)) {
+            errors.push(`${at}: ${showBrief(value)} is not a flag value etcdhosts passes on: ${FLAG_VALUE_RULE}`);
+            continue;
+        }
         if (layout.configSource === "config-file" && FLAG_ONLY.has(name)) {
             errors.push(
                 `${at}: --${name} cannot be set in etcd.conf.yml (etcd reads it only from the command line or ETCD_* variables), which layout "${layout.name}" uses`,
@@ -178,16 +194,31 @@ export function checkExtraArgs(field: string, args: ExtraArgs, version: EtcdVers
         if (name === "feature-gates") errors.push(...featureGateProblems(at, value));
         const deprecated = DEPRECATED_FLAGS[version.series][name];
         if (deprecated !== undefined) warnings.push(`${at}: ${deprecated}`);
-        if (name === "listen-metrics-urls") {
-            for (const url of value.split(",")) {
-                const u = parseUrl(url);
-                if (u !== undefined && u.scheme === "http" && !(u.hostKind === "dns" ? u.host === "localhost" : isLoopbackIp(u.host))) {
-                    warnings.push(`${at}: ${url} serves /metrics and /health without authentication beyond loopback (pitfalls P16)`);
-                }
-            }
-        }
+        errors.push(...plaintextListenerProblems(at, name, value));
     }
     return { errors, warnings };
+}
+
+/** Flags of the client port: every URL of them is https, so every client presents a certificate. */
+export const CLIENT_URL_FLAGS: readonly string[] = ["listen-client-urls", "listen-client-http-urls", "advertise-client-urls"];
+
+/**
+ * mTLS always: a client URL that is not https, or a plain-HTTP metrics listener off loopback, is
+ * refused. Loopback metrics stay allowed (kubeadm's probes use them; pitfalls P16).
+ */
+function plaintextListenerProblems(at: string, name: string, value: string): string[] {
+    const urls = value.split(",").map((url) => ({ url, u: parseUrl(url) }));
+    if (CLIENT_URL_FLAGS.includes(name)) {
+        return urls
+            .filter(({ u }) => u?.scheme === "http")
+            .map(({ url }) => `${at}: ${url} is plain HTTP; every client URL is https, so that clients must present a certificate (mutual TLS)`);
+    }
+    if (name === "listen-metrics-urls") {
+        return urls
+            .filter(({ u }) => u !== undefined && u.scheme === "http" && !(u.hostKind === "dns" ? u.host === "localhost" : isLoopbackIp(u.host)))
+            .map(({ url }) => `${at}: ${url} would serve /metrics and /health in plaintext beyond loopback; use http://127.0.0.1:<port> (or [::1]) or https:// with client certificates (pitfalls P16)`);
+    }
+    return [];
 }
 
 /** Problems with a 3.6 `--feature-gates` value. */

@@ -2,6 +2,7 @@
 // read into one typed InstallConfig. Part of parseClusterConfig; pure.
 
 import { INSTALL_METHODS, InstallConfig } from "./types";
+import { pathProblem, urlProblem } from "./validatePaths";
 import { Problems, readEnum, readString, show } from "./validateValues";
 
 export function readInstall(p: Problems, raw: Record<string, unknown>, series: string | undefined): InstallConfig | undefined {
@@ -27,16 +28,26 @@ export function readInstall(p: Problems, raw: Record<string, unknown>, series: s
                 );
             }
             return { method };
-        case "binary":
+        case "binary": {
+            // A directory on the machine running Pulumi: relative paths are fine, odd characters are not.
+            const problem = binaryDir === "" ? undefined : pathProblem(binaryDir.replace(/\/+$/, ""), false);
+            if (problem !== undefined) {
+                p.error("etcdBinaryDir", problem);
+                return undefined;
+            }
             return binaryDir === "" ? { method } : { method, binaryDir };
+        }
         case "tarball": {
             let ok = true;
             if (url === "") {
                 p.error("tarballUrl", `required when installMethod is "tarball"`);
                 ok = false;
-            } else if (!/^https?:\/\/[^\s]+$/.test(url)) {
-                p.error("tarballUrl", `${show(url)} is not an http(s) URL`);
-                ok = false;
+            } else {
+                const problem = urlProblem(url, ["http", "https"]);
+                if (problem !== undefined) {
+                    p.error("tarballUrl", problem);
+                    ok = false;
+                }
             }
             if (sha === "") {
                 p.error("tarballSha256", `required when installMethod is "tarball" (the download is checked against it)`);
@@ -52,9 +63,13 @@ export function readInstall(p: Problems, raw: Record<string, unknown>, series: s
                 p.error("etcdPath", `required when installMethod is "preinstalled"`);
                 return undefined;
             }
-            if (!/^\/[^\s"'\\]*[^/\s"'\\]$/.test(etcdPath)) {
-                p.error("etcdPath", `${show(etcdPath)} must be an absolute file path without whitespace or quotes`);
-                return undefined;
+            {
+                // It lands in the unit's ExecStart, where systemd expands `%` and `$`, and in root's scripts.
+                const problem = pathProblem(etcdPath, true);
+                if (problem !== undefined) {
+                    p.error("etcdPath", problem);
+                    return undefined;
+                }
             }
             return { method, etcdPath };
         default: {

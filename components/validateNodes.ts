@@ -21,6 +21,8 @@ export const NODE_FIELDS: readonly string[] = [
 ];
 
 const MEMBER_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** A login name: what useradd accepts, at most 32 characters. */
+export const USER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/;
 
 /** Defaults a node inherits from cluster-wide keys. */
 export interface NodeDefaults {
@@ -92,8 +94,8 @@ function readNode(p: Problems, i: number, raw: unknown, defaults: NodeDefaults):
     let sshUser = defaults.sshUser;
     if (raw.sshUser !== undefined) {
         sshUser = readString(p, `${at}.sshUser`, raw.sshUser);
-        if (sshUser !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(sshUser)) {
-            p.error(`${at}.sshUser`, `${show(sshUser)} is not a user name`);
+        if (sshUser !== undefined && !USER_NAME.test(sshUser)) {
+            p.error(`${at}.sshUser`, `${showBrief(sshUser)} is not a user name`);
         }
     }
 

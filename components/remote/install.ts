@@ -129,7 +129,6 @@ function versionOf(etcdPath: string): string {
  * @param dataDir our data dir; the package's data dir is only touched when it lies directly in it.
  */
 export function packageInstallScript(packages: readonly string[], dataDir: string): string {
-    const list = packages.join(" ");
     const moveAside =
         parentDir(DEBIAN_PACKAGE_DATA_DIR) === dataDir
             ? [
@@ -147,7 +146,7 @@ export function packageInstallScript(packages: readonly string[], dataDir: strin
         "set -eu",
         FAIL,
         "missing=''",
-        `for p in ${list}; do`,
+        `for p in ${shJoin(packages)}; do`,
         `  dpkg-query -W -f='\${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"`,
         "done",
         `if [ -n "$missing" ]; then`,
@@ -222,7 +221,8 @@ export function tarballInstallScript(spec: TarballInstall): string {
         `trap 'rm -rf -- "$work"' EXIT`,
         `curl -fsSL --retry 3 --connect-timeout 10 -o "$work/etcd.tar.gz" "$url" || fail "could not download $url"`,
         `actual=$(sha256sum "$work/etcd.tar.gz" | cut -d ' ' -f 1)`,
-        `[ "$actual" = ${sha} ] || fail "sha256 mismatch for $url: expected ${sha}, got $actual"`,
+        `want_sha=${shQuote(sha)}`,
+        `[ "$actual" = "$want_sha" ] || fail "sha256 mismatch for $url: expected $want_sha, got $actual"`,
         `tar -xzf "$work/etcd.tar.gz" -C "$work" --no-same-owner`,
         `mkdir -p -- "$dir"`,
         `for b in ${[...INSTALLED_BINARIES, ...OPTIONAL_BINARIES].join(" ")}; do`,
@@ -240,18 +240,21 @@ export function tarballInstallScript(spec: TarballInstall): string {
 /** `preinstalled`: check that both binaries are there and that `etcd --version` works (and matches). */
 export function preinstalledCheckScript(spec: PreinstalledInstall): string {
     const { etcd, etcdctl } = binaryPaths(spec);
+    // Paths reach the shell as quoted assignments only; messages expand the variables.
     const lines = [
         "set -eu",
         FAIL,
-        `[ -x ${shQuote(etcd)} ] || fail "etcd is not installed at ${etcd} (or not executable)"`,
-        `[ -x ${shQuote(etcdctl)} ] || fail "etcdctl is not installed at ${etcdctl} (or not executable)"`,
-        `got=${versionOf(etcd)}`,
-        `[ -n "$got" ] || fail "${etcd} --version printed no 'etcd Version:' line; is it etcd?"`,
+        `etcd=${shQuote(etcd)}`,
+        `etcdctl=${shQuote(etcdctl)}`,
+        `[ -x "$etcd" ] || fail "etcd is not installed at $etcd (or not executable)"`,
+        `[ -x "$etcdctl" ] || fail "etcdctl is not installed at $etcdctl (or not executable)"`,
+        `got=$("$etcd" --version 2>/dev/null | sed -n 's/^etcd Version: //p')`,
+        `[ -n "$got" ] || fail "$etcd --version printed no 'etcd Version:' line; is it etcd?"`,
     ];
     if (spec.version !== undefined) {
-        lines.push(`[ "$got" = ${shQuote(spec.version)} ] || fail "${etcd} is version $got, expected ${spec.version}"`);
+        lines.push(`want=${shQuote(spec.version)}`, `[ "$got" = "$want" ] || fail "$etcd is version $got, expected $want"`);
     }
-    lines.push(`${shQuote(etcd)} --version`);
+    lines.push(`"$etcd" --version`);
     return lines.join("\n");
 }
 

@@ -20,8 +20,8 @@ export const CLUSTER_MARKER_FILE = ".etcdhosts-cluster-token";
 export function waitForSshScript(sshUser: string): string {
     const lines = ["set -eu"];
     if (sshUser !== "root") {
-        const msg = `etcdhosts: user ${sshUser} on $(uname -n) can't run sudo without a password (sudo -n): add a NOPASSWD sudoers rule or connect as root`;
-        lines.push(`sudo -n true 2>/dev/null || { printf '%s\\n' "${msg}" >&2; exit 1; }`);
+        const msg = "etcdhosts: user %s on %s can't run sudo without a password (sudo -n): add a NOPASSWD sudoers rule or connect as root\\n";
+        lines.push(`sudo -n true 2>/dev/null || { printf ${shQuote(msg)} ${shQuote(sshUser)} "$(uname -n)" >&2; exit 1; }`);
     }
     lines.push(`echo "etcdhosts: ssh ok on $(uname -n)"`);
     return lines.join("\n");

@@ -425,5 +425,5 @@ test("preinstalled etcd is checked against etcdVersion, the version the flags ar
     await mocks.settle();
     const install = String(mocks.named("pre-h1-host-install").inputs.create);
     assert.match(install, /\/opt\/etcd\/bin\/etcdctl/);
-    assert.match(install, /expected 3\.6\.16/);
+    assert.match(install, /\nwant=3\.6\.16\n/);
 });

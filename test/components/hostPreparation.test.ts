@@ -233,7 +233,8 @@ test("tarball install: fetched on the host, sha256 verified, removed on destroy"
     const cmd = mocks.named("htar-install");
     assert.equal(cmd.inputs.create, asRoot(tarballInstallScript(install), "root"));
     assert.match(cmd.inputs.create, /sha256sum "\$work\/etcd\.tar\.gz"/);
-    assert.match(cmd.inputs.create, new RegExp(`fail "sha256 mismatch for \\$url: expected ${sha}, got \\$actual"`));
+    assert.match(cmd.inputs.create, new RegExp(`want_sha=${sha}\n`));
+    assert.match(cmd.inputs.create, /fail "sha256 mismatch for \$url: expected \$want_sha, got \$actual"/);
     assert.equal(cmd.inputs.delete, "sh -c 'set -eu\nrm -f -- /usr/local/bin/etcd /usr/local/bin/.tmp.etcd /usr/local/bin/etcdctl /usr/local/bin/.tmp.etcdctl /usr/local/bin/etcdutl /usr/local/bin/.tmp.etcdutl'");
     assert.deepEqual(mocks.childrenOf("htar").filter((c) => c.type === "command:remote:CopyToRemote"), []);
 });
@@ -242,8 +243,9 @@ test("preinstalled: only a check, no delete", async () => {
     const host = new HostPreparation("hpre", base({ install: { method: "preinstalled", etcdPath: "/opt/etcd/etcd", etcdctlPath: "/opt/etcd/etcdctl", version: "3.5.17" } }));
     await mocks.settle();
     const cmd = mocks.named("hpre-install");
-    assert.match(cmd.inputs.create, /\[ -x \/opt\/etcd\/etcd \] \|\| fail "etcd is not installed at \/opt\/etcd\/etcd/);
-    assert.match(cmd.inputs.create, /\[ "\$got" = 3\.5\.17 \] \|\| fail/);
+    assert.match(cmd.inputs.create, /\netcd=\/opt\/etcd\/etcd\n/);
+    assert.match(cmd.inputs.create, /\[ -x "\$etcd" \] \|\| fail "etcd is not installed at \$etcd/);
+    assert.match(cmd.inputs.create, /\nwant=3\.5\.17\n\[ "\$got" = "\$want" \] \|\| fail/);
     assert.equal(cmd.inputs.delete, undefined);
     assert.equal(host.etcdctlBinary, "/opt/etcd/etcdctl");
 });
@@ -330,7 +332,7 @@ test("an SSH user the config accepts but useradd would not (Admin) works: sudo -
     assert.ok(host instanceof HostPreparation);
     const wait = mocks.named("hadmin-wait-ssh");
     assert.equal(wait.inputs.connection.user, "Admin");
-    assert.match(scriptOf(wait.inputs.create), /^set -eu\nsudo -n true 2>\/dev\/null \|\| .*etcdhosts: user Admin on /);
+    assert.match(scriptOf(wait.inputs.create), /^set -eu\nsudo -n true 2>\/dev\/null \|\| \{ printf 'etcdhosts: user %s on .* Admin "\$\(uname -n\)"/);
     const rootSteps = mocks.childrenOf("hadmin").filter((c) => c.type === CMD && c.name !== "hadmin-wait-ssh");
     assert.deepEqual(rootSteps.map((c) => c.name).sort(), ["hadmin-account", "hadmin-config-dirs", "hadmin-data-dir", "hadmin-install", "hadmin-preflight"]);
     for (const r of rootSteps) {

@@ -43,7 +43,8 @@ test("waitForSshScript: exact text; sudo -n check only for non-root users", () =
     assert.equal(waitForSshScript("root"), `set -eu\necho "etcdhosts: ssh ok on $(uname -n)"`);
     assert.equal(waitForSshScript("deploy"), [
         "set -eu",
-        `sudo -n true 2>/dev/null || { printf '%s\\n' "etcdhosts: user deploy on $(uname -n) can't run sudo without a password (sudo -n): add a NOPASSWD sudoers rule or connect as root" >&2; exit 1; }`,
+        // The user name reaches the shell single-quoted, as printf's argument, never inside the message.
+        `sudo -n true 2>/dev/null || { printf 'etcdhosts: user %s on %s can'"'"'t run sudo without a password (sudo -n): add a NOPASSWD sudoers rule or connect as root\\n' deploy "$(uname -n)" >&2; exit 1; }`,
         `echo "etcdhosts: ssh ok on $(uname -n)"`,
     ].join("\n"));
 });
@@ -414,7 +415,8 @@ test("binaryInstallScript / tarballInstallScript / preinstalledCheckScript / rem
         `trap 'rm -rf -- "$work"' EXIT`,
         `curl -fsSL --retry 3 --connect-timeout 10 -o "$work/etcd.tar.gz" "$url" || fail "could not download $url"`,
         `actual=$(sha256sum "$work/etcd.tar.gz" | cut -d ' ' -f 1)`,
-        `[ "$actual" = ${SHA_B} ] || fail "sha256 mismatch for $url: expected ${SHA_B}, got $actual"`,
+        `want_sha=${SHA_B}`,
+        `[ "$actual" = "$want_sha" ] || fail "sha256 mismatch for $url: expected $want_sha, got $actual"`,
         `tar -xzf "$work/etcd.tar.gz" -C "$work" --no-same-owner`,
         `mkdir -p -- "$dir"`,
         "for b in etcd etcdctl etcdutl; do",
@@ -431,14 +433,18 @@ test("binaryInstallScript / tarballInstallScript / preinstalledCheckScript / rem
     assert.equal(preinstalledCheckScript({ method: "preinstalled", etcdPath: "/opt/etcd/bin/etcd", etcdctlPath: "/opt/etcd/bin/etcdctl", version: "3.5.17" }), [
         "set -eu",
         `fail() { printf 'etcdhosts: %s\\n' "$*" >&2; exit 1; }`,
-        `[ -x /opt/etcd/bin/etcd ] || fail "etcd is not installed at /opt/etcd/bin/etcd (or not executable)"`,
-        `[ -x /opt/etcd/bin/etcdctl ] || fail "etcdctl is not installed at /opt/etcd/bin/etcdctl (or not executable)"`,
-        `got=$(/opt/etcd/bin/etcd --version 2>/dev/null | sed -n 's/^etcd Version: //p')`,
-        `[ -n "$got" ] || fail "/opt/etcd/bin/etcd --version printed no 'etcd Version:' line; is it etcd?"`,
-        `[ "$got" = 3.5.17 ] || fail "/opt/etcd/bin/etcd is version $got, expected 3.5.17"`,
-        "/opt/etcd/bin/etcd --version",
+        // Paths and the version reach the shell only as quoted assignments.
+        "etcd=/opt/etcd/bin/etcd",
+        "etcdctl=/opt/etcd/bin/etcdctl",
+        `[ -x "$etcd" ] || fail "etcd is not installed at $etcd (or not executable)"`,
+        `[ -x "$etcdctl" ] || fail "etcdctl is not installed at $etcdctl (or not executable)"`,
+        `got=$("$etcd" --version 2>/dev/null | sed -n 's/^etcd Version: //p')`,
+        `[ -n "$got" ] || fail "$etcd --version printed no 'etcd Version:' line; is it etcd?"`,
+        "want=3.5.17",
+        `[ "$got" = "$want" ] || fail "$etcd is version $got, expected $want"`,
+        `"$etcd" --version`,
     ].join("\n"));
-    assert.equal(preinstalledCheckScript({ method: "preinstalled", etcdPath: "/usr/bin/etcd", etcdctlPath: "/usr/bin/etcdctl", version: undefined }).includes("expected"), false);
+    assert.equal(preinstalledCheckScript({ method: "preinstalled", etcdPath: "/usr/bin/etcd", etcdctlPath: "/usr/bin/etcdctl", version: undefined }).includes("want="), false);
 
     assert.equal(removeBinariesScript(["/usr/local/bin/etcd", "/usr/local/bin/.tmp.etcd"]), "set -eu\nrm -f -- /usr/local/bin/etcd /usr/local/bin/.tmp.etcd");
 });

@@ -15,6 +15,11 @@ import { ROOT, TEST_HOST_KEYS, THREE_NODES, parseWith, problemsOf, projectFile, 
 const PEM_CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 const PEM_KEY = "-----BEGIN EC PRIVATE KEY-----\nMHcC\n-----END EC PRIVATE KEY-----\n";
 
+/** How the parser describes a path setting's characters (validatePaths.ts). */
+const PATH_RULE = "letters, digits and . _ + @ - separated by /, at most 1024 characters (no space, quote, $, %, ` or other character a shell or systemd would interpret)";
+/** How the parser describes an etcd flag value's characters (validateFlags.ts). */
+const FLAG_RULE = "letters, digits and . _ , : / = @ + * [ ] -, at most 4096 characters (no space, quote, $, %, ;, ` or line break)";
+
 interface BadCase {
     name: string;
     overrides: Record<string, unknown>;
@@ -241,12 +246,93 @@ const BAD: BadCase[] = [
     {
         name: "a tarball URL that is not http(s)",
         overrides: { installMethod: "tarball", tarballUrl: "ftp://mirror/etcd.tar.gz", tarballSha256: "a".repeat(64) },
-        problems: ['tarballUrl: "ftp://mirror/etcd.tar.gz" is not an http(s) URL'],
+        problems: ['tarballUrl: "ftp://mirror/etcd.tar.gz" is not a URL with a host and scheme http or https'],
+    },
+    {
+        name: "plaintext client listeners, even on loopback (mTLS always)",
+        overrides: {
+            extraArgs: { "listen-client-urls": "https://10.213.0.11:2379,http://127.0.0.1:2379", "listen-client-http-urls": "http://0.0.0.0:2390" },
+            nodes: [{ ...THREE_NODES[0], extraArgs: { "advertise-client-urls": "http://10.213.0.11:2379" } }, THREE_NODES[1], THREE_NODES[2]],
+        },
+        problems: [
+            "extraArgs.listen-client-http-urls: http://0.0.0.0:2390 is plain HTTP; every client URL is https, so that clients must present a certificate (mutual TLS)",
+            "extraArgs.listen-client-urls: http://127.0.0.1:2379 is plain HTTP; every client URL is https, so that clients must present a certificate (mutual TLS)",
+            "nodes[0].extraArgs.advertise-client-urls: http://10.213.0.11:2379 is plain HTTP; every client URL is https, so that clients must present a certificate (mutual TLS)",
+        ],
+    },
+    {
+        name: "plaintext metrics beyond loopback",
+        overrides: { extraArgs: { "listen-metrics-urls": "http://127.0.0.1:2381,http://0.0.0.0:2381,http://[fd00::1]:2382" } },
+        problems: [
+            "extraArgs.listen-metrics-urls: http://0.0.0.0:2381 would serve /metrics and /health in plaintext beyond loopback; use http://127.0.0.1:<port> (or [::1]) or https:// with client certificates (pitfalls P16)",
+            "extraArgs.listen-metrics-urls: http://[fd00::1]:2382 would serve /metrics and /health in plaintext beyond loopback; use http://127.0.0.1:<port> (or [::1]) or https:// with client certificates (pitfalls P16)",
+        ],
+    },
+    {
+        name: "settings that turn client or peer certificate checks off",
+        overrides: { extraArgs: { "client-cert-auth": false, "peer-client-cert-auth": "false", "auto-tls": true, "peer-skip-client-san-verification": true } },
+        problems: [
+            "extraArgs.auto-tls: --auto-tls is managed by etcdhosts (it would replace the issued certificates with self-signed ones)",
+            "extraArgs.client-cert-auth: --client-cert-auth is managed by etcdhosts (client certificate authentication is always on)",
+            "extraArgs.peer-client-cert-auth: --peer-client-cert-auth is managed by etcdhosts (peer certificate authentication is always on)",
+            "extraArgs.peer-skip-client-san-verification: --peer-skip-client-san-verification is managed by etcdhosts (peer certificates are always checked against the peer's address)",
+        ],
+    },
+    {
+        name: "skipping peer SAN checks on 3.5",
+        overrides: { etcdVersion: "3.5.35", extraArgs: { "experimental-peer-skip-client-san-verification": "true" } },
+        problems: [
+            "extraArgs.experimental-peer-skip-client-san-verification: --experimental-peer-skip-client-san-verification is managed by etcdhosts (peer certificates are always checked against the peer's address)",
+        ],
+    },
+    // No injection: values that reach root's shell or a unit get a strict character set.
+    {
+        name: "the issue's etcdPath with a command substitution",
+        overrides: { installMethod: "preinstalled", etcdPath: "/opt/$(touch${IFS}/tmp/x)/etcd" },
+        problems: [`etcdPath: "/opt/$(touch\${IFS}/tmp/x)/etcd" is not a path of ${PATH_RULE}`],
+    },
+    {
+        name: "an etcdPath with a systemd specifier, a space or a backtick",
+        overrides: { installMethod: "preinstalled", etcdPath: "/home/%u/etcd" },
+        problems: [`etcdPath: "/home/%u/etcd" is not a path of ${PATH_RULE}`],
+    },
+    {
+        name: "an etcdPath with .. and a very long one",
+        overrides: { installMethod: "preinstalled", etcdPath: "/opt/../usr/bin/etcd" },
+        problems: ['etcdPath: "/opt/../usr/bin/etcd" is not a normalized path (no empty, "." or ".." segments)'],
+    },
+    {
+        name: "an etcdBinaryDir with a shell expansion",
+        overrides: { etcdBinaryDir: "$HOME/etcd" },
+        problems: [`etcdBinaryDir: "$HOME/etcd" is not a path of ${PATH_RULE}`],
+    },
+    {
+        name: "a tarball URL with a space and a quote",
+        overrides: { installMethod: "tarball", tarballUrl: "https://mirror/etcd.tgz' ; reboot", tarballSha256: "a".repeat(64) },
+        problems: [`tarballUrl: "https://mirror/etcd.tgz' ; reboot" holds characters no URL has (space, quote, backslash, backtick, < > { } | ^ or a control character)`],
+    },
+    {
+        name: "flag values with a separator, a line break, a quote",
+        overrides: { extraArgs: { "log-outputs": "stderr;reboot", "cipher-suites": "A\nclient-cert-auth: false" }, nodes: [{ ...THREE_NODES[0], extraArgs: { "log-level": "'debug'" } }, THREE_NODES[1], THREE_NODES[2]] },
+        problems: [
+            `extraArgs.cipher-suites: "A\\nclient-cert-auth: false" is not a flag value etcdhosts passes on: ${FLAG_RULE}`,
+            `extraArgs.log-outputs: "stderr;reboot" is not a flag value etcdhosts passes on: ${FLAG_RULE}`,
+            `nodes[0].extraArgs.log-level: "'debug'" is not a flag value etcdhosts passes on: ${FLAG_RULE}`,
+        ],
+    },
+    {
+        name: "a flag name with a line break, a user name longer than useradd takes, an image name of 600 characters",
+        overrides: { extraArgs: { "max-request-bytes\n": "1" }, sshUser: "u".repeat(33), layout: "static-pod", etcdImage: "e".repeat(600) },
+        problems: [
+            `sshUser: "${"u".repeat(33)}" is not a user name`,
+            `etcdImage: "${"e".repeat(60)}…" is not a container image reference (at most 512 characters)`,
+            'extraArgs: "max-request-bytes\\n" is not an etcd flag name (no leading dashes, lowercase, e.g. "max-request-bytes")',
+        ],
     },
     {
         name: "preinstalled without a path, and a relative path",
         overrides: { installMethod: "preinstalled", etcdPath: "bin/etcd" },
-        problems: ['etcdPath: "bin/etcd" must be an absolute file path without whitespace or quotes'],
+        problems: ['etcdPath: "bin/etcd" is not an absolute file path (it must start with / and name a file)'],
     },
 ];
 
@@ -325,17 +411,16 @@ const WARN: WarnCase[] = [
         warnings: ['installMethod: "package" installs the distribution\'s etcd (Debian 12 ships 3.4.23); flags are rendered for etcdVersion "3.6.16", so the two must match'],
     },
     {
-        name: "deprecated 3.6 flag, metrics beyond loopback, big quota, ignored tarball URL",
+        name: "deprecated 3.6 flag, big quota, ignored tarball URL; plaintext metrics on loopback are fine",
         overrides: {
             quotaBackendBytes: 17179869184,
             tarballUrl: "https://example.com/etcd.tar.gz",
-            extraArgs: { "experimental-compaction-batch-limit": 500, "listen-metrics-urls": "http://0.0.0.0:2381" },
+            extraArgs: { "experimental-compaction-batch-limit": 500, "listen-metrics-urls": "http://127.0.0.1:2381,http://localhost:2382,http://[::1]:2383,https://0.0.0.0:2384" },
         },
         warnings: [
             'tarballUrl: ignored unless installMethod is "tarball"',
             "quotaBackendBytes: 17179869184 exceeds etcd's suggested maximum of 8589934592 (8 GiB); etcd warns and may degrade",
             "extraArgs.experimental-compaction-batch-limit: --experimental-compaction-batch-limit is deprecated in v3.6 and will be decommissioned in v3.7. Use '--compaction-batch-limit' instead.",
-            "extraArgs.listen-metrics-urls: http://0.0.0.0:2381 serves /metrics and /health without authentication beyond loopback (pitfalls P16)",
         ],
     },
     {
