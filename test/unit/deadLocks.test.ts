@@ -73,11 +73,13 @@ test(
 test(
     "removeDeadLocks: a zombie holds no lock",
     backend(async ({ write, check, left }) => {
-        // `sleep 0` exits at once; the shell becomes `sleep 30`, which never reaps it.
-        const { child, firstLine } = await startShell(["sh", "-c", "sleep 0 & echo $!; exec sleep 30"]);
+        // The background job exits a second later, once the shell has become `sleep 30`, which
+        // never reaps it. (A job that exits at once can be reaped by the shell before its exec,
+        // and then no zombie ever appears: that raced on a loaded machine.)
+        const { child, firstLine } = await startShell(["sh", "-c", "sleep 1 & echo $!; exec sleep 30"]);
         try {
             const zombie = Number(firstLine);
-            const deadline = Date.now() + 5_000;
+            const deadline = Date.now() + 10_000;
             while (!procInfo(zombie)?.zombie) {
                 assert.ok(Date.now() < deadline, `pid ${zombie} never became a zombie`);
                 await new Promise((r) => setTimeout(r, 20));
