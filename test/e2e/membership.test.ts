@@ -7,7 +7,7 @@
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { Inventory, downBed } from "../support/testbed";
-import { bootBed, hostOk, secs, systemdConfig } from "../support/e2e";
+import { bedKnownHosts, bootBed, hostOk, secs, systemdConfig } from "../support/e2e";
 import { SandboxStack, bedNodes, preview, sandboxStack, up } from "../support/sandboxStack";
 import { EtcdClient, run } from "../support/etcdClient";
 import { removeDeadLocks } from "../../scripts/lib/deadLocks";
@@ -31,7 +31,7 @@ describe("membership changes with pulumi up", { skip, timeout: 40 * 60_000 }, ()
     const acknowledged = new Map<string, string>();
 
     const nodes = (count: number) => bedNodes(inv, count);
-    const config = (count: number) => systemdConfig(nodes(count));
+    const config = (count: number) => systemdConfig(nodes(count), { knownHosts: bedKnownHosts(inv) });
 
     before(async () => {
         ({ inv, unregister } = await bootBed(BED, 5));
@@ -174,7 +174,7 @@ describe("membership changes with pulumi up", { skip, timeout: 40 * 60_000 }, ()
         stack.setConfig(config(1));
         await assert.rejects(preview(stack), /nodes: 2 members leave at once \(h2, h3\); remove one per up, or set allowUnsafeMembershipChange: true/);
         const renamed = nodes(3).map((n) => (n.name === "h3" ? { ...n, name: "h3x" } : n));
-        stack.setConfig(systemdConfig(renamed));
+        stack.setConfig(systemdConfig(renamed, { knownHosts: bedKnownHosts(inv) }));
         await assert.rejects(preview(stack), /nodes\[2\]\.name: "h3x" takes over the peer URL https:\/\/[0-9.]+:2380 of member "h3", which leaves in the same up: a rename is a removal and an addition/);
         // Back to the deployed inventory: nothing to do, the refusals touched nothing.
         stack.setConfig(config(3));
