@@ -238,7 +238,10 @@ describe("invalid configurations fail at preview, naming the field, touching no 
 
   it("an even member count for systemd is a warning naming nodes, not an error", { timeout: 10 * 60_000 }, async () => {
     const s = stacks[0];
-    s.setConfig(valid({ nodes: [node(inv, "h1", 11), node(inv, "h2", 12)] }));
+    // The bed has one host; h2's pinned key is h1's (a preview never connects).
+    const h1Keys = bedKnownHosts(inv).split("\n").filter((l) => l.startsWith("h1,"));
+    const knownHosts = [bedKnownHosts(inv).trim(), ...h1Keys.map((l) => l.replace(/^h1,\S+/, `h2,${addr(inv, 12)}`))].join("\n");
+    s.setConfig(valid({ nodes: [node(inv, "h1", 11), node(inv, "h2", 12)], knownHosts }));
     const start = s.transcript.length;
     const result = await preview(s);
     assert.ok((result.changeSummary.create ?? 0) > 0, JSON.stringify(result.changeSummary));

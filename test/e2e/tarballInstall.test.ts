@@ -163,13 +163,13 @@ describe("tarball install of a three-node systemd cluster", { skip, timeout: 45 
     const status = JSON.parse(await c.etcdctlOk(["endpoint", "status", "-w", "json"])) as { Endpoint: string; Status: { version: string } }[];
     assert.deepEqual(status.map((x) => [x.Endpoint, x.Status.version]).sort(), endpoints.map((e) => [e, VERSION]));
 
-    // On the hosts: the tarball's etcd and etcdctl in /usr/local/bin, byte for byte, run by our unit.
+    // On the hosts: the tarball's etcd, etcdctl (and etcdutl, for snapshots) in /usr/local/bin, byte for byte, run by our unit.
     const local = fs.readFileSync(toolchainEtcdctl());
     const etcdctlSha = crypto.createHash("sha256").update(local).digest("hex");
     await Promise.all(
       inv.hosts.map(async (h) => {
         const out = (await ok(h, "sha256sum /usr/local/bin/etcdctl | cut -d' ' -f1; stat -c '%a %U:%G' /usr/local/bin/etcd; /usr/local/bin/etcd --version | head -n1; systemctl show etcd.service -p ExecStart --value | grep -o 'path=[^ ;]*'; ls /usr/local/bin")).split("\n");
-        assert.deepEqual(out, [etcdctlSha, "755 root:root", `etcd Version: ${VERSION}`, "path=/usr/local/bin/etcd", "etcd", "etcdctl"], `${h.name}: ${out.join(" | ")}`);
+        assert.deepEqual(out, [etcdctlSha, "755 root:root", `etcd Version: ${VERSION}`, "path=/usr/local/bin/etcd", "etcd", "etcdctl", "etcdutl"], `${h.name}: ${out.join(" | ")}`);
       }),
     );
   });
