@@ -26,6 +26,15 @@ export function shJoin(words: readonly string[]): string {
 }
 
 /**
+ * Words that run a command as `user`:`group` with no supplementary groups (util-linux `setpriv`),
+ * for what root does inside a directory that account owns: root opening a path there would follow
+ * a link the account planted, to any file of root's. Empty for root, which owns its directories.
+ */
+export function asAccount(user: string, group: string): string[] {
+    return user === "root" ? [] : ["setpriv", `--reuid=${user}`, `--regid=${group}`, "--clear-groups", "--"];
+}
+
+/**
  * Temp file used for an atomic write of `path`: same directory (so `mv` is a rename(2) on the same
  * filesystem, atomic for readers), hidden, and named after the target so leftovers are obvious.
  */

@@ -133,6 +133,8 @@ export class EtcdMemberService extends pulumi.ComponentResource {
         const dir = args.member.pkiDir;
         const pki = new RemoteFiles(`${name}-pki`, {
             connection: args.connection,
+            // A certificate and its key switch together: a handshake never pairs old and new.
+            switching: "together",
             files: [
                 { path: `${dir}/${CERT_FILES.caCert}`, content: args.pki.caCertPem, mode: "0644", owner, group },
                 { path: `${dir}/${CERT_FILES.serverCert}`, content: args.pki.serverCertPem, mode: "0644", owner, group },
@@ -149,7 +151,7 @@ export class EtcdMemberService extends pulumi.ComponentResource {
 
         const files = configFiles(args.member, rendered, group);
         this.configPath = files[0].path;
-        const config = new RemoteFiles(`${name}-config`, { connection: args.connection, files }, fileOpts);
+        const config = new RemoteFiles(`${name}-config`, { connection: args.connection, files, switching: "each" }, fileOpts);
 
         // Runs after every config write: the hash in the script makes a new write an update. It
         // covers every file of `${name}-config`, since a write of any of them (a new unit, say)

@@ -92,6 +92,7 @@ export class EtcdSnapshots extends pulumi.ComponentResource {
         const timer = renderSnapshotTimer(args.member, args.timer);
         const files = new RemoteFiles(`${name}-files`, {
             connection: args.connection,
+            switching: "each",
             files: [
                 { path: SNAPSHOT_SCRIPT, content: script, mode: "0700", owner: "root", group: "root" },
                 { path: SNAPSHOT_SERVICE_FILE, content: service, mode: "0644", owner: "root", group: "root" },

@@ -10,7 +10,7 @@
 
 import { HOST_STATE_DIR, RESTORE_CHECK_KEY, RESTORE_MARKER, RESTORE_STAGING_DIR, SNAPSHOT_TIMER_NAME, UNIT_NAME } from "../constants";
 import type { RestoreConfig } from "../types";
-import { shJoin, shQuote, tempPathFor } from "../shellWords";
+import { asAccount, shJoin, shQuote, tempPathFor } from "../shellWords";
 import type { SnapshotTools } from "./backupPlan";
 import { buildInitialCluster } from "./member";
 import type { MemberPlan } from "./member";
@@ -99,7 +99,6 @@ export function restoreMemberScript(spec: RestoreSpec): string {
     const r = spec.restore;
     const data = m.dataDir;
     const marker = `${data}/${spec.clusterMarkerFile}`;
-    const tmp = `${data}/.etcdhosts-restore`;
     const peerUrls = m.peer.advertiseUrls.join(",");
     const restoreWords = [
         "snapshot", "restore", STAGED_SNAPSHOT,
@@ -107,10 +106,11 @@ export function restoreMemberScript(spec: RestoreSpec): string {
         "--initial-cluster", buildInitialCluster(m.peers),
         "--initial-cluster-token", restoreToken(spec.token, r.generation),
         "--initial-advertise-peer-urls", peerUrls,
-        "--data-dir", tmp,
         ...(r.bumpRevision > 0 ? ["--bump-revision", String(r.bumpRevision), "--mark-compacted"] : []),
     ];
-    const tool = spec.tools.etcdutl !== undefined ? shJoin([spec.tools.etcdutl, ...restoreWords]) : `${wantsEtcdctlApiEnv(m.version) ? "ETCDCTL_API=3 " : ""}${shJoin([spec.tools.etcdctl, ...restoreWords])}`;
+    // Restored into a fresh dir next to the data dir, in root's directory, not inside the etcd
+    // account's: root writing there would follow any link that account planted.
+    const tool = `${spec.tools.etcdutl !== undefined ? shJoin([spec.tools.etcdutl, ...restoreWords]) : `${wantsEtcdctlApiEnv(m.version) ? "ETCDCTL_API=3 " : ""}${shJoin([spec.tools.etcdctl, ...restoreWords])}`} --data-dir "$tmp"`;
     const others = `${shQuote(data)} -mindepth 1 -maxdepth 1 ! -name lost+found ! -name ${shQuote(spec.clusterMarkerFile)}`;
     return [
         `# etcdhosts restore generation ${r.generation}${r.bumpRevision > 0 ? `, revision bumped by ${r.bumpRevision}` : ""}`,
@@ -122,6 +122,8 @@ export function restoreMemberScript(spec: RestoreSpec): string {
         ...stopLines(m),
         ...waitFor("! pgrep -x etcd >/dev/null", MEMBER_READY_TIMEOUT_SECONDS, `member ${m.name} did not stop`, "true"),
         shJoin(["mkdir", "-p", "--", data]),
+        `tmp=$(mktemp -d ${shQuote(`${data}.restore.`)}XXXXXXXX)`,
+        `trap 'rm -rf -- "$tmp"' EXIT`,
         `aside=${shQuote(`${data}.before-restore-g${r.generation}-`)}$(date -u +%Y%m%dT%H%M%SZ)`,
         `if [ -n "$(find ${others} | head -n 1)" ]; then`,
         '  mkdir -m 0700 -- "$aside"',
@@ -129,14 +131,12 @@ export function restoreMemberScript(spec: RestoreSpec): string {
         `  echo "etcdhosts restore: moved the old data of member ${m.name} to $aside (kept, never deleted)"`,
         "fi",
         `out=$(${tool} 2>&1) || fail "restoring member ${m.name} failed: $(printf '%s' "$out" | tail -n 3)"`,
-        shJoin(["mv", "--", `${tmp}/member`, `${data}/member`]),
-        shJoin(["rmdir", "--", tmp]),
+        `mv -T -- "$tmp/member" ${shQuote(`${data}/member`)}`,
         // The data dir is this stack's still: preflight must keep accepting it.
-        `if [ ! -f ${shQuote(marker)} ]; then`,
-        `  printf '%s\\n' ${shQuote(spec.token)} > ${shQuote(tempPathFor(marker))}`,
-        `  ${shJoin(["mv", "-f", "--", tempPathFor(marker), marker])}`,
-        "fi",
-        shJoin(["chown", "-R", `${spec.runAs.user}:${spec.runAs.group}`, data]),
+        // Written as the account that owns the data dir, as HostPreparation writes it.
+        `printf '%s\\n' ${shQuote(spec.token)} | ${[...asAccount(spec.runAs.user, spec.runAs.group).map(shQuote), ""].join(" ")}sh -c '[ -f "$1" ] || { umask 077; t=$(mktemp "$1.XXXXXXXX") && cat > "$t" && mv -f -- "$t" "$1"; }' sh ${shQuote(marker)}`,
+        // -h: a link in the tree is changed itself, never the file it points at.
+        shJoin(["chown", "-R", "-h", `${spec.runAs.user}:${spec.runAs.group}`, data]),
         shJoin(["chmod", "0700", data]),
         `echo "etcdhosts restore: member ${m.name} restored from ${r.snapshot} into generation ${r.generation}"`,
     ].join("\n");

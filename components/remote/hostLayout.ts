@@ -2,7 +2,7 @@
 // directories, data directory with its cluster marker. Also the data dir guard the config parser
 // applies (this module imports no component, so the parser can use it).
 
-import { shJoin, shQuote, tempPathFor } from "../shellWords";
+import { asAccount, shJoin, shQuote } from "../shellWords";
 import { CLUSTER_MARKER_FILE } from "./preflight";
 import { validateAbsolutePath } from "./shell";
 
@@ -47,25 +47,28 @@ export function accountScript(user: string, group: string, dataDir: string): str
 export interface ConfigDirsSpec {
     /** Config dir, `0755 root:root`. */
     configDir: string;
-    /** PKI dir, `0700 <user>:<group>`: only etcd (and root) read its keys. */
+    /**
+     * PKI dir, `0750 root:<group>`: etcd's group reads its keys there, and only root writes (the
+     * account etcd runs as could otherwise plant links where root writes the keys).
+     */
     pkiDir: string;
-    /** Owner of the PKI dir. */
+    /** The user etcd runs as (the PKI dir's files are its; the dir itself is root's). */
     user: string;
     /** Group of the PKI dir. */
     group: string;
 }
 
-/** Create (or fix the mode and owner of) the config and PKI dirs. */
+/** Create (or fix the mode and owner of) the config and PKI dirs. Both are root's, so root's writes there follow no one's links. */
 export function configDirsScript(spec: ConfigDirsSpec): string {
     return [
         "set -eu",
         "umask 022",
         shJoin(["mkdir", "-p", "--", spec.configDir]),
-        shJoin(["chown", "root:root", spec.configDir]),
+        shJoin(["chown", "-h", "root:root", spec.configDir]),
         shJoin(["chmod", "0755", spec.configDir]),
         shJoin(["mkdir", "-p", "--", spec.pkiDir]),
-        shJoin(["chown", `${spec.user}:${spec.group}`, spec.pkiDir]),
-        shJoin(["chmod", "0700", spec.pkiDir]),
+        shJoin(["chown", "-h", `root:${spec.group}`, spec.pkiDir]),
+        shJoin(["chmod", "0750", spec.pkiDir]),
     ].join("\n");
 }
 
@@ -94,28 +97,35 @@ export interface DataDirSpec {
 }
 
 /**
- * Create the data dir `0700 <user>:<group>` (P18) and, if it has none yet, its cluster marker.
+ * Create the data dir `0700 <user>:<group>` (P18) and, if it has none yet, its cluster marker,
+ * written as that account (never as root into a directory another account controls).
  * An existing marker with another token fails (preflight has already refused such a dir; this is
  * a second guard, since this step never overwrites a marker).
  */
 export function dataDirScript(spec: DataDirSpec): string {
     const marker = `${spec.dataDir}/${CLUSTER_MARKER_FILE}`;
-    const tmp = tempPathFor(marker);
-    const owner = `${spec.user}:${spec.group}`;
+    // Inside the data dir everything is the etcd account's: root reads and writes there only as
+    // that account, so a link it planted leads nowhere it could not go itself.
+    const owner = shJoin(asAccount(spec.user, spec.group));
+    const as = owner === "" ? "" : `${owner} `;
     return [
         "set -eu",
         "umask 022",
         `fail() { printf 'etcdhosts: %s\\n' "$*" >&2; exit 1; }`,
-        shJoin(["mkdir", "-p", "--", spec.dataDir]),
-        shJoin(["chown", owner, spec.dataDir]),
-        shJoin(["chmod", "0700", spec.dataDir]),
-        `if [ -f ${shQuote(marker)} ]; then`,
-        `  [ "$(head -n 1 ${shQuote(marker)})" = ${shQuote(spec.clusterToken)} ] || fail "data dir marker ${marker} holds another cluster's token; not touching it"`,
+        `data_dir=${shQuote(spec.dataDir)}`,
+        `marker=${shQuote(marker)}`,
+        `token=${shQuote(spec.clusterToken)}`,
+        // The data dir's parent is a system directory of root's: only root could have put a link
+        // there (an operator's, to another disk, say), so following one is fine.
+        `mkdir -p -- "$data_dir"`,
+        `chown ${shQuote(`${spec.user}:${spec.group}`)} "$data_dir"`,
+        `chmod 0700 "$data_dir"`,
+        `if ${as}test -e "$marker" || ${as}test -L "$marker"; then`,
+        `  found=$(${as}head -n 1 -- "$marker") || fail "data dir marker $marker cannot be read; not touching it"`,
+        `  [ "$found" = "$token" ] || fail "data dir marker $marker holds another cluster's token; not touching it"`,
         "else",
-        `  printf '%s\\n' ${shQuote(spec.clusterToken)} > ${shQuote(tmp)}`,
-        `  ${shJoin(["chown", owner, tmp])}`,
-        `  ${shJoin(["chmod", "0600", tmp])}`,
-        `  ${shJoin(["mv", "-f", "--", tmp, marker])}`,
+        // A temp file of an unguessable name, renamed over the marker: all as the account.
+        `  printf '%s\\n' "$token" | ${as}sh -c 'umask 077; t=$(mktemp "$1.XXXXXXXX") && cat > "$t" && mv -f -- "$t" "$1"' sh "$marker"`,
         "fi",
     ].join("\n");
 }

@@ -127,7 +127,8 @@ export function preflightScript(spec: PreflightSpec): string {
         `if [ -e "$data_dir" ] && [ ! -d "$data_dir" ]; then fail "data dir $data_dir exists but is not a directory"; fi`,
         `if [ -d "$data_dir" ]; then`,
         `  if [ -f "$marker" ]; then`,
-        `    found=$(head -n 1 "$marker")`,
+        // Read as the data dir's owner: root following a link planted there could print any file's first line.
+        `    found=$(setpriv --reuid="$(stat -c %u "$data_dir")" --regid="$(stat -c %g "$data_dir")" --clear-groups -- head -n 1 -- "$marker" 2>/dev/null || true)`,
         `    [ "$found" = "$token" ] || fail "data dir $data_dir belongs to another etcd cluster: its marker $marker holds token '$found', this cluster's token is '$token'. It is never wiped automatically: check it, then move it aside or remove it by hand."`,
         `  elif [ -d "$data_dir/member" ]; then`,
         `    fail "data dir $data_dir holds etcd data (member/) but not this cluster's marker $marker: it belongs to another or an older cluster. It is never wiped automatically: back it up, then move it aside or remove it by hand."`,

@@ -2,6 +2,7 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { SshConnectionArgs, toRemoteConnection } from "./connection";
+import { removeFileSetScript, writeFileSetScript } from "./fileSet";
 import { FileTarget, asRoot, encodeFileBundle, removeFilesScript, writeFilesScript } from "./shell";
 
 /** One file to write. */
@@ -32,6 +33,13 @@ export interface RemoteFilesArgs {
      * changing only contents, modes or owners rewrites the files in place, atomically.
      */
     files: RemoteFileArgs[];
+    /**
+     * How the new contents become current. `each`: every file is renamed into place on its own
+     * (its directory is root's alone). `together`: the files share one directory, root's alone,
+     * and one rename switches from the old set to the new (fileSet.ts): for a certificate and its
+     * key, which a reader must never see from two different writes.
+     */
+    switching: "each" | "together";
 }
 
 /** Where and how each file is written; its content travels separately, on stdin. */
@@ -72,13 +80,14 @@ export class RemoteFiles extends pulumi.ComponentResource {
         const bundle = pulumi.secret(pulumi.all(args.files.map((f) => f.content)).apply(encodeFileBundle));
         this.contentHash = bundle.apply((b) => crypto.createHash("sha256").update(b).digest("hex"));
 
-        const write = asRoot(writeFilesScript(targets), user);
+        const together = args.switching === "together";
+        const write = asRoot(together ? writeFileSetScript(targets) : writeFilesScript(targets), user);
         this.command = new command.remote.Command(`${name}-write`, {
             connection: toRemoteConnection(args.connection),
             create: write,
             // An explicit update: new content (stdin) or new modes rewrite the same files in place.
             update: write,
-            delete: asRoot(removeFilesScript(this.paths), user),
+            delete: asRoot(together ? removeFileSetScript(this.paths) : removeFilesScript(this.paths), user),
             stdin: bundle,
             logging: "none",
             // The previous stdout would be sent back as an environment variable; it is empty,

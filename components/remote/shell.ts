@@ -57,6 +57,13 @@ export function normalizeFileMode(mode: string): string {
     return mode.length === 3 ? `0${mode}` : mode;
 }
 
+/**
+ * Shell function `safe_dir DIR` (needs `fail`): fails unless DIR is a directory owned by root that
+ * nobody else can write. Root writes temp files only into such directories: there nobody can
+ * plant a link at a temp file's name for root to follow.
+ */
+export const SAFE_DIR_FUNCTION = `safe_dir() { [ -n "$(find -H "$1" -maxdepth 0 -type d -user 0 ! -perm /022 2>/dev/null)" ] || fail "$1 must be a directory owned by root and writable by root alone"; }`;
+
 /** Where and how one file is written. Content travels separately, on stdin. */
 export interface FileTarget {
     /** Absolute, normalized path. */
@@ -125,9 +132,11 @@ export function decodeFileBundle(bundle: string): string[] {
  * Script that writes every file of a bundle read from stdin, each atomically.
  *
  * For each file, in order: create the parent directory if missing (0700 under `umask 077`; give
- * directories other modes with `HostPreparation` beforehand), create an empty temp file next to
- * the target with its final mode, owner and group, decode the content into it, and only after
- * the `--- end` trailer was read, rename every temp file over its target.
+ * directories other modes with `HostPreparation` beforehand), refuse a parent directory anyone but
+ * root could write (a link planted at the temp file's name would be followed by root), create an
+ * empty temp file next to the target with its final mode, owner and group, decode the content
+ * into it, and only after the `--- end` trailer was read, rename every temp file over its target.
+ * For files that must change together (a certificate and its key), see `fileSet.ts`.
  *
  * Why `install /dev/null` and then `base64 -d >`: the file exists with its final owner and mode
  * before a single byte of (possibly secret) content lands in it, and a decoding error is the
@@ -142,7 +151,8 @@ export function writeFilesScript(files: readonly FileTarget[]): string {
         "umask 077",
         `fail() { printf 'etcdhosts: %s\\n' "$*" >&2; exit 1; }`,
         `frame() { IFS= read -r line || fail "file bundle on stdin ended early (expected frame $1)"; [ "$line" = "--- $1" ] || fail "file bundle on stdin is malformed (expected frame $1)"; }`,
-        `stage() { frame "$1"; IFS= read -r data || fail "file bundle on stdin ended early (frame $1 has no content)"; mkdir -p -- "$(dirname -- "$2")"; rm -f -- "$3"; install -m "$4" -o "$5" -g "$6" /dev/null "$3"; printf '%s' "$data" | base64 -d > "$3"; }`,
+        SAFE_DIR_FUNCTION,
+        `stage() { frame "$1"; IFS= read -r data || fail "file bundle on stdin ended early (frame $1 has no content)"; mkdir -p -- "$(dirname -- "$2")"; safe_dir "$(dirname -- "$2")"; rm -f -- "$3"; install -m "$4" -o "$5" -g "$6" /dev/null "$3"; printf '%s' "$data" | base64 -d > "$3"; }`,
     ];
     if (temps.length > 0) {
         // Leave no half-written temp file (possibly holding key material) behind on failure.

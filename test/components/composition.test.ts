@@ -54,6 +54,7 @@ for (const m of members) {
     const set = certs.members[m.name];
     new RemoteFiles(`${m.name}-pki`, {
         connection,
+        switching: "together",
         files: [
             { path: "/etc/etcd/pki/ca.crt", content: ca.certPem, mode: "0644", owner: "etcd", group: "etcd" },
             { path: "/etc/etcd/pki/server.crt", content: set.server.certPem, mode: "0644", owner: "etcd", group: "etcd" },

@@ -28,6 +28,7 @@ import { renderEtcdctlProfile } from "../../components/etcd/renderEtcdctlProfile
 import { STAGED_MANIFEST } from "../../components/constants";
 import { markExistingScript, rollScript, startScript, stopScript } from "../../components/etcd/lifecycleScripts";
 import { asRoot, decodeFileBundle, removeFilesScript, writeFilesScript } from "../../components/remote/shell";
+import { removeFileSetScript, writeFileSetScript } from "../../components/remote/fileSet";
 import { parseWith, stackRaw } from "../unit/helpers";
 
 const CMD = "command:remote:Command";
@@ -139,7 +140,8 @@ test("children: exact types and names, parented to the member", async () => {
 test("systemd: every file, with path, mode, owner and group; keys 0600 etcd, configs 0640 root:etcd, unit 0644", async () => {
     await mocks.settle();
     const write = mocks.named("sd-h1-pki-write");
-    assert.equal(write.inputs.create, asRoot(writeFilesScript([
+    // The certificates and keys switch as one set (fileSet.ts).
+    const pkiTargets = [
         { path: "/etc/etcd/pki/ca.crt", mode: "0644", owner: "etcd", group: "etcd" },
         { path: "/etc/etcd/pki/server.crt", mode: "0644", owner: "etcd", group: "etcd" },
         { path: "/etc/etcd/pki/server.key", mode: "0600", owner: "etcd", group: "etcd" },
@@ -150,7 +152,9 @@ test("systemd: every file, with path, mode, owner and group; keys 0600 etcd, con
         { path: "/etc/etcd/pki/admin-client.key", mode: "0600", owner: "root", group: "root" },
         { path: "/etc/etcd/pki/healthcheck-client.crt", mode: "0644", owner: "root", group: "root" },
         { path: "/etc/etcd/pki/healthcheck-client.key", mode: "0600", owner: "root", group: "root" },
-    ]), "root"));
+    ];
+    assert.equal(write.inputs.create, asRoot(writeFileSetScript(pkiTargets), "root"));
+    assert.equal(write.inputs.delete, asRoot(removeFileSetScript(pkiTargets.map((t) => t.path)), "root"));
     assert.deepEqual(decodeFileBundle(write.inputs.stdin), PKI_CONTENTS);
 
     const config = mocks.named("sd-h1-config-write");
@@ -188,13 +192,13 @@ test("pc-master: the ETCD_* env file 0640 root:etcd, unit, profile; keys owned b
     ]), "root"));
     const m = member(PCM_CFG, "pc-master");
     assert.deepEqual(decodeFileBundle(mocks.named("pcm-config-write").inputs.stdin), [renderEnvFile(m), renderUnit(m), renderEtcdctlProfile(m, pcm.endpoints)]);
-    assert.match(mocks.named("pcm-pki-write").inputs.create, /\nstage 3 \/etc\/etcd\/pki\/server\.key \/etc\/etcd\/pki\/\.tmp\.server\.key 0600 etcd etcd\n/);
+    assert.match(mocks.named("pcm-pki-write").inputs.create, /\nstage 3 server\.key 0600 etcd etcd\n/);
 });
 
 test("static pod: kubeadm PKI dir, every file root's; no unit; the manifest staged at STAGED_MANIFEST", async () => {
     await mocks.settle();
     const dir = "/etc/kubernetes/pki/etcd";
-    assert.equal(mocks.named("sp-master1-pki-write").inputs.create, asRoot(writeFilesScript([
+    assert.equal(mocks.named("sp-master1-pki-write").inputs.create, asRoot(writeFileSetScript([
         { path: `${dir}/ca.crt`, mode: "0644", owner: "root", group: "root" },
         { path: `${dir}/server.crt`, mode: "0644", owner: "root", group: "root" },
         { path: `${dir}/server.key`, mode: "0600", owner: "root", group: "root" },

@@ -174,8 +174,10 @@ test("user root (static-pod layout): no account step, dirs owned by root", async
         "hroot-clock", "hroot-config-dirs", "hroot-data-dir", "hroot-install", "hroot-preflight", "hroot-wait-ssh",
     ]);
     assert.deepEqual(deps(mocks.named("hroot-data-dir")), ["hroot-install"]);
-    assert.match(mocks.named("hroot-config-dirs").inputs.create, /chown root:root \/etc\/kubernetes\/pki\/etcd\nchmod 0700/);
-    assert.match(mocks.named("hroot-data-dir").inputs.create, /chown root:root \/var\/lib\/etcd\n/);
+    assert.match(mocks.named("hroot-config-dirs").inputs.create, /chown -h root:root \/etc\/kubernetes\/pki\/etcd\nchmod 0750/);
+    assert.match(mocks.named("hroot-data-dir").inputs.create, /\nchown root:root "\$data_dir"\n/);
+    // Root's own data dir: no account to act as.
+    assert.doesNotMatch(mocks.named("hroot-data-dir").inputs.create, /setpriv/);
     assert.equal(host.group, "root");
 });
 
@@ -285,7 +287,7 @@ test("an Output cluster token is rendered into preflight and data-dir scripts", 
     new HostPreparation("htoken", base({ clusterToken: pulumi.output("gen-7f3a") }));
     await mocks.settle();
     assert.match(mocks.named("htoken-preflight").inputs.create, /\ntoken=gen-7f3a\n/);
-    assert.match(scriptOf(mocks.named("htoken-data-dir").inputs.create), /\n  printf '%s\\n' gen-7f3a > /);
+    assert.match(scriptOf(mocks.named("htoken-data-dir").inputs.create), /\ntoken=gen-7f3a\n/);
 });
 
 test("no secret in any command string; the SSH key only inside connection", async () => {

@@ -396,7 +396,7 @@ describe("static-pod layout on kubelet hosts", { skip }, () => {
             // The container runs what the manifest says.
             assert.deepEqual(await etcdCmdline(h), container.command);
             // kubeadm's certificate layout.
-            const listing = (await ok(h, `cd ${PKI} && stat -c '%n %a %U' *`)).split("\n").sort();
+            const listing = (await ok(h, `cd ${PKI} && stat -L -c '%n %a %U' *`)).split("\n").sort();
             assert.deepEqual(listing.map((l) => l.split(" ")[0]), [...PKI_FILES].sort());
             for (const l of listing) {
                 const [name, mode, owner] = l.split(" ");

@@ -193,15 +193,18 @@ describe("three-node systemd layout", { skip, timeout: 60 * 60_000 }, () => {
     await c.etcdctlOk(["put", "/e2e/admin", "x"]);
 
     await eachHost(inv, async (h) => {
-      // Keys 0600: the member's own ones owned by etcd, the client ones (root's tools) by root.
-      const keys = (await ok(h, `stat -c '%n %a %U:%G' ${PKI}/*.key`)).split("\n").sort();
+      // Keys 0600: the member's own ones owned by etcd, the client ones (root's tools) by root;
+      // each name a link into the one current generation, which switches as a set.
+      const keys = (await ok(h, `stat -L -c '%n %a %U:%G' ${PKI}/*.key`)).split("\n").sort();
       assert.deepEqual(keys, [
         `${PKI}/admin-client.key 600 root:root`,
         `${PKI}/healthcheck-client.key 600 root:root`,
         `${PKI}/peer.key 600 etcd:etcd`,
         `${PKI}/server.key 600 etcd:etcd`,
       ]);
-      assert.equal(await ok(h, `stat -c '%a %U:%G' ${PKI} ${DATA} ${DATA}/member`), "700 etcd:etcd\n700 etcd:etcd\n700 etcd:etcd");
+      assert.equal(await ok(h, `readlink ${PKI}/server.key; ls -a ${PKI} | grep -c '^\\.\\.gen\\.'`), "..data/server.key\n1");
+      // The PKI dir is root's (etcd's group reads it): the account etcd runs as can plant nothing where root writes.
+      assert.equal(await ok(h, `stat -c '%a %U:%G' ${PKI} ${DATA} ${DATA}/member`), "750 root:etcd\n700 etcd:etcd\n700 etcd:etcd");
       // The unit: ours, enabled, active, running etcd 3.6.16 as user etcd.
       assert.equal(await ok(h, "systemctl is-enabled etcd.service; systemctl is-active etcd.service"), "enabled\nactive");
       const p = await unitProps(h, ["FragmentPath", "MainPID", "User"]);

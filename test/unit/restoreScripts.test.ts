@@ -38,10 +38,15 @@ describe("restore scripts", () => {
             "out=$(/usr/local/bin/etcdutl snapshot restore /var/lib/etcdhosts/restore/snapshot.db --name h2 " +
                 "--initial-cluster h1=https://10.213.0.11:2380,h2=https://10.213.0.12:2380,h3=https://10.213.0.13:2380 " +
                 `--initial-cluster-token ${TOKEN}-g2 --initial-advertise-peer-urls https://10.213.0.12:2380 ` +
-                "--data-dir /var/lib/etcd/.etcdhosts-restore --bump-revision 1000 --mark-compacted 2>&1)",
+                '--bump-revision 1000 --mark-compacted --data-dir "$tmp" 2>&1)',
         ), bump);
         assert.ok(bump.includes("\nsystemctl stop etcd.service\n"));
-        assert.ok(bump.includes("\nchown -R etcd:etcd /var/lib/etcd\n"));
+        // Restored in root's directory next to the data dir, then moved in; the marker written as
+        // the data dir's account; ownership changed on links themselves, never through them.
+        assert.ok(bump.includes("\ntmp=$(mktemp -d /var/lib/etcd.restore.XXXXXXXX)\n"), bump);
+        assert.ok(bump.includes(`\nmv -T -- "$tmp/member" /var/lib/etcd/member\n`), bump);
+        assert.ok(bump.includes("| setpriv --reuid=etcd --regid=etcd --clear-groups -- sh -c "), bump);
+        assert.ok(bump.includes("\nchown -R -h etcd:etcd /var/lib/etcd\n"));
         assert.ok(!restoreMemberScript(spec({})).includes("--bump-revision"));
     });
 
@@ -51,7 +56,7 @@ describe("restore scripts", () => {
         const pod = restoreMemberScript(spec({ layout: "static-pod", etcdImage: "etcdhosts.local/etcd:{version}" }));
         assert.ok(pod.includes("\nrm -f -- /etc/kubernetes/manifests/etcd.yaml\n"));
         assert.ok(pod.includes("/var/lib/etcdhosts/bin/etcdutl snapshot restore"));
-        assert.ok(pod.includes("\nchown -R root:root /var/lib/etcd\n"));
+        assert.ok(pod.includes("\nchown -R -h root:root /var/lib/etcd\n"));
         assert.ok(!pod.includes("systemctl stop etcd.service"));
     });
 
