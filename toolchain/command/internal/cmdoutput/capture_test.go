@@ -70,3 +70,37 @@ func TestFailureShowsStderrOnlyWhenItIsLogged(t *testing.T) {
 		t.Fatalf("hidden: %v", hidden)
 	}
 }
+
+func TestEachStreamIsCappedWithAMarker(t *testing.T) {
+	defer func(old int) { MaxStreamBytes = old }(MaxStreamBytes)
+	MaxStreamBytes = 64
+	var logged []string
+	w := &streamWriter{logLine: func(l string) { logged = append(logged, l) }}
+	for i := 0; i < 100; i++ {
+		if n, err := io.WriteString(w, "0123456789\n"); err != nil || n != 11 {
+			t.Fatalf("write returned %d, %v: the command must not see an error", n, err)
+		}
+	}
+	w.flush()
+	got := w.text()
+	want := strings.Repeat("0123456789\n", 5) + "012345678" + "\n" +
+		"[output truncated by the command provider: 1036 more bytes not kept (limit 64 bytes per stream)]"
+	if got != want {
+		t.Fatalf("captured %q,\nwant %q", got, want)
+	}
+	wantLogged := []string{"0123456789", "0123456789", "0123456789", "0123456789", "0123456789", "012345678",
+		"[output truncated by the command provider at 64 bytes per stream]"}
+	if !reflect.DeepEqual(logged, wantLogged) {
+		t.Fatalf("logged %q, want %q", logged, wantLogged)
+	}
+}
+
+func TestStreamsBelowTheCapAreKeptWhole(t *testing.T) {
+	c := NewCapture(context.Background(), Streams{})
+	big := strings.Repeat("x", MaxStreamBytes-1) + "\n"
+	_, _ = io.WriteString(c.Stdout(), big)
+	stdout, _ := c.Finish()
+	if stdout != strings.TrimSuffix(big, "\n") {
+		t.Fatalf("a stream just below the cap lost %d bytes", len(big)-1-len(stdout))
+	}
+}

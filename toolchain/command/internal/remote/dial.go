@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"time"
 
 	p "github.com/pulumi/pulumi-go-provider"
@@ -21,13 +22,24 @@ const (
 )
 
 // sshClient is an SSH connection to the target host together with whatever
-// must be closed with it (the proxy connection, the agent connection).
+// must be closed with it (the proxy connection, the agent connection), and the
+// keepalives that watch it.
 type sshClient struct {
 	*ssh.Client
 	closers []io.Closer
+	alive   *keepalive
 }
 
+// newSSHClient starts the keepalives of a fresh connection.
+func newSSHClient(client *ssh.Client, closers ...io.Closer) *sshClient {
+	return &sshClient{Client: client, closers: closers, alive: startKeepalive(client)}
+}
+
+// lost reports whether the keepalives gave up on the connection and closed it.
+func (c *sshClient) lost() bool { return c.alive.lost.Load() }
+
 func (c *sshClient) Close() error {
+	_ = c.alive.Close()
 	err := c.Client.Close()
 	for i := len(c.closers) - 1; i >= 0; i-- {
 		_ = c.closers[i].Close()
@@ -51,7 +63,7 @@ func (c *Connection) dial(ctx context.Context) (*sshClient, error) {
 			_ = agentCloser.Close()
 			return nil, err
 		}
-		return &sshClient{Client: client, closers: []io.Closer{agentCloser}}, nil
+		return newSSHClient(client, agentCloser), nil
 	}
 
 	proxyConfig, proxyAgentCloser, err := c.Proxy.clientConfig(ctx)
@@ -79,7 +91,7 @@ func (c *Connection) dial(ctx context.Context) (*sshClient, error) {
 		closeAll(proxyClient, agentCloser, proxyAgentCloser)
 		return nil, fmt.Errorf("via proxy %s: %w", c.Proxy.address(), err)
 	}
-	return &sshClient{Client: client, closers: []io.Closer{proxyClient, agentCloser, proxyAgentCloser}}, nil
+	return newSSHClient(client, proxyClient, agentCloser, proxyAgentCloser), nil
 }
 
 // dialFunc opens the transport for one attempt: TCP for a direct dial, a
@@ -122,10 +134,24 @@ func dialOnce(ctx context.Context, host *connectionBase, config *ssh.ClientConfi
 	}
 	if err != nil {
 		_ = conn.Close()
+		if strings.Contains(err.Error(), "unable to authenticate") {
+			return nil, &authFailedError{err: err}
+		}
 		return nil, err
 	}
 	return ssh.NewClient(sshConn, chans, reqs), nil
 }
+
+// authFailedError is a server that refused every credential offered. Trying
+// again cannot change its answer and only counts against MaxAuthTries,
+// fail2ban or MaxStartups on the host, so it is never retried.
+type authFailedError struct{ err error }
+
+func (e *authFailedError) Error() string {
+	return "authentication failed (not retried: another attempt would offer the same credentials): " + e.err.Error()
+}
+
+func (e *authFailedError) Unwrap() error { return e.err }
 
 // attemptError says plainly when an attempt ended because perDialTimeout ran out.
 func attemptError(attemptCtx context.Context, timeout time.Duration, err error) error {
@@ -151,6 +177,9 @@ func dialWithRetry(ctx context.Context, host *connectionBase,
 		}
 		if hostKeyErr := (*hostKeyMismatchError)(nil); errors.As(err, &hostKeyErr) {
 			// Retrying cannot change the server's key; fail now.
+			return nil, fmt.Errorf("dial %s: %w", host.address(), err)
+		}
+		if authErr := (*authFailedError)(nil); errors.As(err, &authErr) {
 			return nil, fmt.Errorf("dial %s: %w", host.address(), err)
 		}
 		if limit >= 0 && attempts > limit {

@@ -56,6 +56,9 @@ func runOnHost(ctx context.Context, step cmdresource.Step, in CommandInputs) (cm
 	stop()
 
 	stdout, stderr := capture.Finish()
+	if runErr != nil && client.lost() {
+		return cmdresource.Output{}, fmt.Errorf("%s: %w", step.Name, lostError(in.Connection.address()))
+	}
 	if runErr != nil {
 		return cmdresource.Output{}, cmdoutput.Failure(step.Name, runErr, stderr, logged)
 	}
