@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	p "github.com/pulumi/pulumi-go-provider"
 	presource "github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -220,5 +221,17 @@ func TestLocalLoggingNoneKeepsOutputOutOfTheLog(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(logged, "\n"), "visible-line") {
 		t.Fatalf("default logging should log stdout, log: %v", logged)
+	}
+}
+
+func TestLocalCustomTimeoutsStopTheProcess(t *testing.T) {
+	h := pt.New(t)
+	start := time.Now()
+	_, err := h.CreateWithin(commandToken, "local-timeout", pt.Map(map[string]any{"create": "sleep 30"}), 1)
+	if err == nil || !strings.Contains(err.Error(), "create did not finish within its customTimeouts (1s)") {
+		t.Fatalf("error %v should name the timeout", err)
+	}
+	if elapsed := time.Since(start); elapsed > 10*time.Second {
+		t.Fatalf("took %s for a 1 s timeout", elapsed)
 	}
 }

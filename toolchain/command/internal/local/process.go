@@ -6,12 +6,18 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"etcdhosts.local/toolchain/command/internal/cmdoutput"
 	"etcdhosts.local/toolchain/command/internal/cmdresource"
 )
+
+// waitDelay is how long a cancelled command's output may stay open before the
+// step returns anyway.
+const waitDelay = 2 * time.Second
 
 // defaultInterpreter is upstream's on Linux and macOS.
 var defaultInterpreter = []string{"/bin/sh", "-c"}
@@ -35,6 +41,11 @@ func runLocally(ctx context.Context, step cmdresource.Step, in CommandInputs) (r
 	argv = append(append([]string{}, argv...), step.Command)
 
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	// A cancelled step (its customTimeouts, Ctrl-C) ends the command's whole process group, and
+	// does not wait more than waitDelay for a child that still holds its output open.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
+	cmd.WaitDelay = waitDelay
 	if in.Dir != nil {
 		cmd.Dir = *in.Dir
 	} else {

@@ -38,5 +38,5 @@ func New() (p.Provider, error) {
 	if err != nil {
 		return p.Provider{}, err
 	}
-	return replaceOnTriggerChange(prov), nil
+	return boundByTimeouts(replaceOnTriggerChange(prov)), nil
 }

@@ -73,6 +73,12 @@ func (h *Harness) Preview(token, name string, inputs property.Map) (property.Map
 
 // Create runs Check, the preview Create and the real Create.
 func (h *Harness) Create(token, name string, inputs property.Map) (*Resource, error) {
+	return h.CreateWithin(token, name, inputs, 0)
+}
+
+// CreateWithin is Create with the timeout the engine sends for the real create
+// (the resource's customTimeouts.create), in seconds; 0 sends none.
+func (h *Harness) CreateWithin(token, name string, inputs property.Map, seconds float64) (*Resource, error) {
 	urn := URNFor(token, name)
 	checked, err := h.check(urn, property.Map{}, inputs)
 	if err != nil {
@@ -81,7 +87,7 @@ func (h *Harness) Create(token, name string, inputs property.Map) (*Resource, er
 	if _, err := h.server.Create(p.CreateRequest{Urn: urn, Properties: checked, DryRun: true}); err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
 	}
-	resp, err := h.server.Create(p.CreateRequest{Urn: urn, Properties: checked})
+	resp, err := h.server.Create(p.CreateRequest{Urn: urn, Properties: checked, Timeout: seconds})
 	if err != nil {
 		return nil, err
 	}

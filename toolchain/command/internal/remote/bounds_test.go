@@ -152,3 +152,25 @@ func TestKeepalivesLeaveALiveConnectionAlone(t *testing.T) {
 		t.Fatalf("stdout %q", got)
 	}
 }
+
+func TestCustomTimeoutsStopARemoteCommand(t *testing.T) {
+	s := sshdtest.Start(t, sshdtest.Options{})
+	h := pt.New(t)
+	start := time.Now()
+	// The command's child holds the session's output open: the step must end anyway.
+	// (It also gets SIGTERM; the test's sshd runs in debug mode, without privilege
+	// separation, and refuses signals: "session signalling requires privilege separation".)
+	_, err := h.CreateWithin(commandToken, "timeout", commandInputs(s, map[string]any{
+		"create": "sleep 30 & wait; " + appendTo(s, "runs", "finished"),
+	}), 2)
+	elapsed := time.Since(start)
+	if err == nil {
+		t.Fatal("a command running past its customTimeouts must fail")
+	}
+	if !strings.Contains(err.Error(), "create did not finish within its customTimeouts (2s)") {
+		t.Fatalf("error %q should name the timeout", err)
+	}
+	if elapsed > 10*time.Second {
+		t.Fatalf("took %s for a 2 s timeout", elapsed)
+	}
+}

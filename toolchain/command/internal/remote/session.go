@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	p "github.com/pulumi/pulumi-go-provider"
 	"golang.org/x/crypto/ssh"
@@ -47,10 +48,14 @@ func runOnHost(ctx context.Context, step cmdresource.Step, in CommandInputs) (cm
 	session.Stdout = capture.Stdout()
 	session.Stderr = capture.Stderr()
 
-	// A cancelled step (Ctrl-C, engine shutdown) ends the remote command too.
+	// A cancelled step (Ctrl-C, engine shutdown, its customTimeouts) ends the remote command
+	// too: SIGTERM, then the session and the connection are closed, so the step returns at once
+	// even when a process the command started keeps the session's output open.
 	stop := context.AfterFunc(ctx, func() {
 		_ = session.Signal(ssh.SIGTERM)
+		time.Sleep(signalGrace)
 		_ = session.Close()
+		_ = client.Close()
 	})
 	runErr := session.Run(step.Command)
 	stop()
@@ -64,6 +69,10 @@ func runOnHost(ctx context.Context, step cmdresource.Step, in CommandInputs) (cm
 	}
 	return cmdresource.Output{Stdout: stdout, Stderr: stderr}, nil
 }
+
+// signalGrace is how long a cancelled command has to act on its SIGTERM (a
+// trap, say) before its session is closed.
+const signalGrace = 500 * time.Millisecond
 
 // setEnvironment passes the `environment` input with SSH "env" requests. The
 // server decides: OpenSSH accepts only names its AcceptEnv lists, so a refusal
