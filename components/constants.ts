@@ -183,3 +183,30 @@ export const RESTORE_STAGING_DIR = `${HOST_STATE_DIR}/restore`;
 export const RESTORE_MARKER = `${HOST_STATE_DIR}/restored-generation`;
 /** Key a restore writes and deletes to prove the restored cluster accepts writes. */
 export const RESTORE_CHECK_KEY = "/etcdhosts/restore-check";
+
+// Bounds on every host step (issue 15): no step of `up` can hang.
+
+/**
+ * Upper bounds of the host steps, as Pulumi `customTimeouts` (the command provider applies them).
+ * Well above the scripts' own bounds (health waits of 30–180 s, etcdctl's 3–10 s per call, curl's
+ * and apt-get's limits below), so they end only a step whose host stopped making progress in a way
+ * neither the script nor the SSH keepalives notice.
+ */
+export const STEP_TIMEOUTS = {
+    /** Checks, files, account and directories, start, roll, health, membership. */
+    step: "10m",
+    /** Installing etcd: a bounded download or apt-get run, then the binaries' checks. */
+    install: "30m",
+    /** Moving binaries or a snapshot onto a host: their size decides. */
+    transfer: "60m",
+} as const;
+/** Seconds curl may take for a release tarball (`--max-time`). */
+export const DOWNLOAD_MAX_SECONDS = 900;
+/** Seconds apt-get may take to install the etcd packages (`timeout`), and to wait for dpkg's lock. */
+export const APT_MAX_SECONDS = 900;
+export const APT_LOCK_WAIT_SECONDS = 120;
+/**
+ * Where `binary` installs upload etcd and etcdctl: one directory per host step, `0700` and owned by
+ * the SSH login user, who uploads (root, or the sudo user), in root's state directory.
+ */
+export const BINARY_STAGING_DIR = `${HOST_STATE_DIR}/stage`;

@@ -2,10 +2,11 @@
 // a timer on every snapshot member's host, a restore when one is configured, and the hook other
 // changes call to take a snapshot before they touch the cluster (`snapshotBefore`).
 
+import { STEP_TIMEOUTS } from "../constants";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import type { NodeConfig } from "../types";
-import { SshConnectionArgs, toRemoteConnection } from "../remote/connection";
+import { SshConnectionArgs, allSteps, toRemoteConnection } from "../remote/connection";
 import { asRoot } from "../remote/shell";
 import type { BackupPlan } from "./backupPlan";
 import { EtcdRestore } from "./etcdRestore";
@@ -61,7 +62,7 @@ export class EtcdBackups extends pulumi.ComponentResource {
                       addPreviousOutputInEnv: false,
                       create: asRoot(copyToolsScript(m, t, m.image ?? ""), ssh.user),
                       delete: asRoot(removeToolsScript(t), ssh.user),
-                  }, { parent: this, dependsOn: after, deleteBeforeReplace: true })]
+                  }, { parent: this, dependsOn: after, deleteBeforeReplace: true, customTimeouts: allSteps(STEP_TIMEOUTS.step) })]
                 : [];
         }
 
@@ -137,5 +138,5 @@ export function snapshotBefore(name: string, args: SnapshotBeforeArgs, opts: pul
         connection: toRemoteConnection(ssh),
         addPreviousOutputInEnv: false,
         create: pulumi.output(args.reason).apply((why) => asRoot(snapshotNowScript(why), ssh.user)),
-    }, opts);
+    }, { customTimeouts: allSteps(STEP_TIMEOUTS.transfer), ...opts });
 }

@@ -8,11 +8,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as random from "@pulumi/random";
 import type { NodeConfig } from "../types";
-import { ADMIN_COMMON_NAME, CLIENT_PORT, CLOCK_AHEAD_TOLERANCE_SECONDS, CONFIG_DIR, DATA_DIR, GENERATED_CA, PEER_PORT, SSH_WAIT } from "../constants";
+import { ADMIN_COMMON_NAME, CLIENT_PORT, CLOCK_AHEAD_TOLERANCE_SECONDS, CONFIG_DIR, DATA_DIR, GENERATED_CA, PEER_PORT, SSH_WAIT, STEP_TIMEOUTS } from "../constants";
 import { CertificateAuthority } from "../pki/certificateAuthority";
 import { ClientCertificates } from "../pki/clientCertificates";
 import { MemberCertificates } from "../pki/memberCertificates";
-import { SshConnectionArgs, toRemoteConnection } from "../remote/connection";
+import { SshConnectionArgs, allSteps, toRemoteConnection } from "../remote/connection";
 import { HostPreparation } from "../remote/hostPreparation";
 import { asRoot } from "../remote/shell";
 import { EtcdBackups } from "./etcdBackups";
@@ -139,6 +139,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 clock: cfg.maxClockSkewSeconds > 0 ? { maxBehindSeconds: cfg.maxClockSkewSeconds, maxAheadSeconds: CLOCK_AHEAD_TOLERANCE_SECONDS } : undefined,
                 ports: [CLIENT_PORT, PEER_PORT],
                 sshWait: SSH_WAIT,
+                timeouts: STEP_TIMEOUTS,
             }, { parent: this });
             const certs = memberCerts.members[member.name];
             services.push(new EtcdMemberService(`${name}-${node.name}`, {
@@ -176,7 +177,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
             connection: firstConnection,
             create: pulumi.all([token, fingerprint]).apply(([t, f]) => asRoot(healthGateScript(first, plan.clientEndpoints, `${t}/${f}`), first.node.sshUser)),
             logging: "stderr",
-        }, { parent: this, dependsOn: [...services, ...joinerSteps] });
+        }, { parent: this, dependsOn: [...services, ...joinerSteps], customTimeouts: allSteps(STEP_TIMEOUTS.step) });
 
         if (changes) {
             for (const member of plan.members) {
@@ -194,7 +195,7 @@ export class EtcdCluster extends pulumi.ComponentResource {
                 connection: toRemoteConnection(connectionOf(member.node, args.sshPrivateKey)),
                 create: token.apply((t) => asRoot(markBootstrappedScript(member, t), member.node.sshUser)),
                 delete: asRoot(unmarkBootstrappedScript(), member.node.sshUser),
-            }, { parent: this, dependsOn: [gate, service] });
+            }, { parent: this, dependsOn: [gate, service], customTimeouts: allSteps(STEP_TIMEOUTS.step) });
         });
 
         // After the gate: tools come from a running etcd, and a restore replaces a formed cluster.

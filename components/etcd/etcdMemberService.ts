@@ -6,8 +6,8 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { CERT_FILES } from "../constants";
-import { SshConnectionArgs, toRemoteConnection } from "../remote/connection";
+import { CERT_FILES, STEP_TIMEOUTS } from "../constants";
+import { SshConnectionArgs, allSteps, toRemoteConnection } from "../remote/connection";
 import { RemoteFileArgs, RemoteFiles } from "../remote/remoteFiles";
 import { asRoot } from "../remote/shell";
 import { MemberOptions, MemberPlan, bindMember } from "./member";
@@ -112,7 +112,7 @@ export class EtcdMemberService extends pulumi.ComponentResource {
         const connection = toRemoteConnection(args.connection);
         const { user: owner, group } = args.plan.layout.runAs;
         const endpoints = args.plan.clientEndpoints;
-        const childOpts = (dependsOn: pulumi.Input<pulumi.Resource>[]): pulumi.CustomResourceOptions => ({ parent: this, dependsOn });
+        const childOpts = (dependsOn: pulumi.Input<pulumi.Resource>[]): pulumi.CustomResourceOptions => ({ parent: this, dependsOn, customTimeouts: allSteps(STEP_TIMEOUTS.step) });
 
         const token = pulumi.output(args.clusterToken);
         // Rendered once, from plain values; the initial state is `new` here and turned to
@@ -135,6 +135,7 @@ export class EtcdMemberService extends pulumi.ComponentResource {
             connection: args.connection,
             // A certificate and its key switch together: a handshake never pairs old and new.
             switching: "together",
+            timeout: STEP_TIMEOUTS.step,
             files: [
                 { path: `${dir}/${CERT_FILES.caCert}`, content: args.pki.caCertPem, mode: "0644", owner, group },
                 { path: `${dir}/${CERT_FILES.serverCert}`, content: args.pki.serverCertPem, mode: "0644", owner, group },
@@ -151,7 +152,7 @@ export class EtcdMemberService extends pulumi.ComponentResource {
 
         const files = configFiles(args.member, rendered, group);
         this.configPath = files[0].path;
-        const config = new RemoteFiles(`${name}-config`, { connection: args.connection, files, switching: "each" }, fileOpts);
+        const config = new RemoteFiles(`${name}-config`, { connection: args.connection, files, switching: "each", timeout: STEP_TIMEOUTS.step }, fileOpts);
 
         // Runs after every config write: the hash in the script makes a new write an update. It
         // covers every file of `${name}-config`, since a write of any of them (a new unit, say)

@@ -2,12 +2,13 @@
 // runner into a new cluster generation, in phases that span all members. The scripts come from
 // restoreScripts.ts; this file only orders them.
 
+import { STEP_TIMEOUTS } from "../constants";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import type { NodeConfig, RestoreConfig } from "../types";
-import { SshConnectionArgs, toRemoteConnection } from "../remote/connection";
+import { SshConnectionArgs, allSteps, toRemoteConnection } from "../remote/connection";
 import { CLUSTER_MARKER_FILE } from "../remote/preflight";
 import { asRoot } from "../remote/shell";
 import type { SnapshotTools } from "./backupPlan";
@@ -99,7 +100,7 @@ export class EtcdRestore extends pulumi.ComponentResource {
                 connection: hosts[i].connection,
                 addPreviousOutputInEnv: false,
                 create: token.apply((t) => asRoot(script(spec(i, t)), hosts[i].user)),
-            }, { parent: this, dependsOn: after(i) }));
+            }, { parent: this, dependsOn: after(i), customTimeouts: allSteps(STEP_TIMEOUTS.transfer) }));
 
         const uploads = plan.members.map((m, i) => {
             const stage = new command.remote.Command(`${name}-${m.name}-stage`, {
@@ -107,14 +108,14 @@ export class EtcdRestore extends pulumi.ComponentResource {
                 addPreviousOutputInEnv: false,
                 create: asRoot(restoreStageScript(hosts[i].user), hosts[i].user),
                 delete: asRoot(restoreUnstageScript(plan.config.wipeDataOnDestroy), hosts[i].user),
-            }, { parent: this, dependsOn: opts?.dependsOn, deleteBeforeReplace: true });
+            }, { parent: this, dependsOn: opts?.dependsOn, deleteBeforeReplace: true, customTimeouts: allSteps(STEP_TIMEOUTS.step) });
             return new command.remote.CopyToRemote(`${name}-${m.name}-upload`, {
                 connection: hosts[i].connection,
                 source: new pulumi.asset.FileAsset(r.snapshot),
                 remotePath: STAGED_SNAPSHOT,
                 // A new generation uploads again: the start phase removed the last upload.
                 triggers: [sha256, String(r.generation)],
-            }, { parent: this, dependsOn: [stage] });
+            }, { parent: this, dependsOn: [stage], customTimeouts: allSteps(STEP_TIMEOUTS.transfer) });
         });
         const prepared = phase("prepare", restorePrepareScript, (i) => [uploads[i]]);
         const restored = phase("restore", restoreMemberScript, () => prepared);
@@ -126,7 +127,7 @@ export class EtcdRestore extends pulumi.ComponentResource {
             addPreviousOutputInEnv: false,
             create: asRoot(restoreCheckScript(first, args.tools[first.name], plan.clientEndpoints, r.generation), hosts[0].user),
             logging: "stderr",
-        }, { parent: this, dependsOn: started });
+        }, { parent: this, dependsOn: started, customTimeouts: allSteps(STEP_TIMEOUTS.step) });
         this.clusterId = check.stdout.apply((out) => parseMemberList(out).clusterId);
         this.registerOutputs({ clusterId: this.clusterId });
     }

@@ -5,8 +5,8 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { SNAPSHOT_SCRIPT, SNAPSHOT_SERVICE_FILE, SNAPSHOT_STATUS_FILE, SNAPSHOT_TIMER_FILE } from "../constants";
-import { SshConnectionArgs, toRemoteConnection } from "../remote/connection";
+import { SNAPSHOT_SCRIPT, SNAPSHOT_SERVICE_FILE, SNAPSHOT_STATUS_FILE, SNAPSHOT_TIMER_FILE, STEP_TIMEOUTS } from "../constants";
+import { SshConnectionArgs, allSteps, toRemoteConnection } from "../remote/connection";
 import { RemoteFiles } from "../remote/remoteFiles";
 import { asLoginUser, asRoot } from "../remote/shell";
 import { runSsh, withSshAuth } from "../remote/sshClient";
@@ -85,7 +85,7 @@ export class EtcdSnapshots extends pulumi.ComponentResource {
             addPreviousOutputInEnv: false,
             create: asRoot(snapshotDirsScript(), loginUser),
             ...(wipe ? { delete: asRoot(removeSnapshotsScript(), loginUser) } : {}),
-        }, { parent: this, dependsOn: opts?.dependsOn, deleteBeforeReplace: true, retainOnDelete: !wipe });
+        }, { parent: this, dependsOn: opts?.dependsOn, deleteBeforeReplace: true, retainOnDelete: !wipe, customTimeouts: allSteps(STEP_TIMEOUTS.step) });
 
         const script = renderSnapshotScript(args.member, args.tools, args.schedule);
         const service = renderSnapshotService(args.member);
@@ -93,6 +93,7 @@ export class EtcdSnapshots extends pulumi.ComponentResource {
         const files = new RemoteFiles(`${name}-files`, {
             connection: args.connection,
             switching: "each",
+            timeout: STEP_TIMEOUTS.step,
             files: [
                 { path: SNAPSHOT_SCRIPT, content: script, mode: "0700", owner: "root", group: "root" },
                 { path: SNAPSHOT_SERVICE_FILE, content: service, mode: "0644", owner: "root", group: "root" },
@@ -106,7 +107,7 @@ export class EtcdSnapshots extends pulumi.ComponentResource {
             addPreviousOutputInEnv: false,
             create: asRoot(enableSnapshotTimerScript(fingerprint), loginUser),
             delete: asRoot(disableSnapshotTimerScript(), loginUser),
-        }, { parent: this, dependsOn: [files] });
+        }, { parent: this, dependsOn: [files], customTimeouts: allSteps(STEP_TIMEOUTS.step) });
 
         this.status = readSnapshotStatus(args.connection);
         this.registerOutputs({ status: this.status });

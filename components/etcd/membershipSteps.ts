@@ -9,9 +9,10 @@
 //   what left the program at the end of an `up`, after every create). It stays declared while
 //   the stack records the removal, so later `up`s change nothing.
 
+import { STEP_TIMEOUTS } from "../constants";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { SshConnectionArgs, toRemoteConnection } from "../remote/connection";
+import { SshConnectionArgs, allSteps, toRemoteConnection } from "../remote/connection";
 import { asRoot } from "../remote/shell";
 import type { MemberPlan } from "./member";
 import type { MemberRecord } from "./membership";
@@ -22,7 +23,7 @@ export function memberStep(name: string, member: MemberPlan, connection: SshConn
     return new command.remote.Command(`${name}-${member.name}-member`, {
         connection: toRemoteConnection(connection),
         create: asRoot(promoteScript(member), connection.user),
-    }, { parent, dependsOn });
+    }, { parent, dependsOn, customTimeouts: allSteps(STEP_TIMEOUTS.step) });
 }
 
 /** The removal of one member that left the inventory, run on `anchor`. */
@@ -30,5 +31,5 @@ export function leaveStep(name: string, removed: MemberRecord, anchor: MemberPla
     return new command.remote.Command(`${name}-${removed.name}-leave`, {
         connection: toRemoteConnection(connection),
         create: asRoot(removeMemberScript(anchor, removed), connection.user),
-    }, { parent, dependsOn });
+    }, { parent, dependsOn, customTimeouts: allSteps(STEP_TIMEOUTS.step) });
 }

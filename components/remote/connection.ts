@@ -107,3 +107,8 @@ export function toRemoteConnection(connection: SshConnectionArgs, overrides: Dia
     }
     return out;
 }
+
+/** `customTimeouts` bounding a resource's create, update and delete alike. */
+export function allSteps(timeout: string): pulumi.CustomTimeouts {
+    return { create: timeout, update: timeout, delete: timeout };
+}

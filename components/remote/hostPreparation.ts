@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { SshConnectionArgs, toRemoteConnection } from "./connection";
+import { SshConnectionArgs, allSteps, toRemoteConnection } from "./connection";
 import { accountScript, configDirsScript, dataDirScript, removeConfigDirsScript, wipeDataDirScript } from "./hostLayout";
 import { EtcdInstall, binaryPaths } from "./install";
 import { createInstallStep, hashLocalBinaries } from "./installStep";
@@ -83,6 +83,11 @@ export interface HostPreparationArgs {
     ports: readonly number[];
     /** Wait-for-SSH tuning. */
     sshWait: SshWaitArgs;
+    /**
+     * Upper bounds (`customTimeouts`) of the other steps: `step` for checks, account and
+     * directories, `install` for installing etcd, `transfer` for uploading binaries.
+     */
+    timeouts: { step: string; install: string; transfer: string };
 }
 
 /**
@@ -148,7 +153,7 @@ export class HostPreparation extends pulumi.ComponentResource {
         }, {
             parent: this,
             dependsOn: opts?.dependsOn,
-            customTimeouts: { create: wait.timeout, update: wait.timeout },
+            customTimeouts: allSteps(wait.timeout),
         });
 
         // 2. Preflight.
@@ -181,15 +186,16 @@ export class HostPreparation extends pulumi.ComponentResource {
             // the install step, not refused (see packageInstallScript).
             ...(args.install.method === "package" ? { packageDataDir: DEBIAN_PACKAGE_DATA_DIR } : {}),
         }), sshUserName));
+        const bounded = allSteps(args.timeouts.step);
         const clock = args.clock === undefined ? undefined : new command.local.Command(clockResourceName, {
             create: "date -u +%s",
             triggers: [preflightCreate, args.connection.host, args.connection.port],
-        }, { parent: this, dependsOn: [waitSsh] });
+        }, { parent: this, dependsOn: [waitSsh], customTimeouts: bounded });
         const preflight = new command.remote.Command(`${name}-preflight`, {
             connection,
             create: preflightCreate,
             ...(clock !== undefined ? { stdin: pulumi.interpolate`${clock.stdout}\n` } : {}),
-        }, { parent: this, dependsOn: clock !== undefined ? [waitSsh, clock] : [waitSsh] });
+        }, { parent: this, dependsOn: clock !== undefined ? [waitSsh, clock] : [waitSsh], customTimeouts: bounded });
 
         // 3. Install.
         let installed: pulumi.Resource = preflight;
@@ -204,6 +210,7 @@ export class HostPreparation extends pulumi.ComponentResource {
                 connection,
                 sshUser: sshUserName,
                 after: preflight,
+                timeouts: args.timeouts,
             });
             this.etcdVersion = step.etcdVersion;
             installed = step.installed;
@@ -216,7 +223,7 @@ export class HostPreparation extends pulumi.ComponentResource {
             layoutDeps.push(new command.remote.Command(`${name}-account`, {
                 connection,
                 create: asRoot(accountScript(this.user, this.group, this.dataDir), sshUserName),
-            }, { parent: this, dependsOn: [installed], retainOnDelete: true }));
+            }, { parent: this, dependsOn: [installed], retainOnDelete: true, customTimeouts: bounded }));
         }
 
         // 5. Directories.
@@ -224,7 +231,7 @@ export class HostPreparation extends pulumi.ComponentResource {
             connection,
             create: asRoot(configDirsScript({ configDir: this.configDir, pkiDir: this.pkiDir, user: this.user, group: this.group }), sshUserName),
             delete: asRoot(removeConfigDirsScript({ configDir: this.configDir, pkiDir: this.pkiDir }), sshUserName),
-        }, { parent: this, dependsOn: layoutDeps, deleteBeforeReplace: true });
+        }, { parent: this, dependsOn: layoutDeps, deleteBeforeReplace: true, customTimeouts: bounded });
 
         // The data dir is never removed unless asked: retainOnDelete keeps even a replacement
         // from deleting it, and the delete script exists only with wipeDataOnDestroy.
@@ -232,7 +239,7 @@ export class HostPreparation extends pulumi.ComponentResource {
             connection,
             create: token.apply((t) => asRoot(dataDirScript({ dataDir: this.dataDir, user: this.user, group: this.group, clusterToken: t }), sshUserName)),
             ...(wipe ? { delete: asRoot(wipeDataDirScript(this.dataDir), sshUserName) } : {}),
-        }, { parent: this, dependsOn: layoutDeps, deleteBeforeReplace: true, retainOnDelete: !wipe });
+        }, { parent: this, dependsOn: layoutDeps, deleteBeforeReplace: true, retainOnDelete: !wipe, customTimeouts: bounded });
 
         this.registerOutputs({
             etcdBinary: this.etcdBinary,

@@ -5,7 +5,7 @@
 // behind them); nothing here defaults or re-checks a value.
 
 import { parentDir, shJoin, shQuote, tempPathFor } from "../shellWords";
-import { BINARY_PATHS, DEBIAN_PACKAGE_DATA_DIR, UNIT_FILE } from "../constants";
+import { APT_LOCK_WAIT_SECONDS, APT_MAX_SECONDS, BINARY_PATHS, DEBIAN_PACKAGE_DATA_DIR, DOWNLOAD_MAX_SECONDS, UNIT_FILE } from "../constants";
 import { CLUSTER_MARKER_FILE, packageLocalClusterFunction } from "./preflight";
 
 /** Debian packages: `etcd-server` and `etcd-client` (binaries in `/usr/bin`). */
@@ -151,7 +151,8 @@ export function packageInstallScript(packages: readonly string[], dataDir: strin
         "done",
         `if [ -n "$missing" ]; then`,
         `  command -v apt-get >/dev/null 2>&1 || fail "packages$missing are missing and apt-get is not available: install them, or choose another install method"`,
-        `  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing || fail "packages$missing are missing and apt-get could not install them. These hosts have no internet access: preinstall the packages or point apt at a local mirror."`,
+        // Bounded: a mirror that never answers, or dpkg's lock held by another apt, cannot hang the step.
+        `  DEBIAN_FRONTEND=noninteractive timeout ${APT_MAX_SECONDS} apt-get -o DPkg::Lock::Timeout=${APT_LOCK_WAIT_SECONDS} -o Acquire::http::Timeout=30 install -y --no-install-recommends $missing || fail "packages$missing are missing and apt-get could not install them within ${APT_MAX_SECONDS}s. These hosts have no internet access: preinstall the packages or point apt at a local mirror."`,
         "fi",
         `if [ ! -e ${UNIT_FILE} ]; then`,
         "  if systemctl is-active --quiet etcd.service; then",
@@ -219,7 +220,7 @@ export function tarballInstallScript(spec: TarballInstall): string {
         `command -v curl >/dev/null 2>&1 || fail "curl is needed to fetch the etcd tarball"`,
         "work=$(mktemp -d)",
         `trap 'rm -rf -- "$work"' EXIT`,
-        `curl -fsSL --retry 3 --connect-timeout 10 -o "$work/etcd.tar.gz" "$url" || fail "could not download $url"`,
+        `curl -fsSL --retry 3 --connect-timeout 10 --max-time ${DOWNLOAD_MAX_SECONDS} -o "$work/etcd.tar.gz" "$url" || fail "could not download $url within ${DOWNLOAD_MAX_SECONDS}s"`,
         `actual=$(sha256sum "$work/etcd.tar.gz" | cut -d ' ' -f 1)`,
         `want_sha=${shQuote(sha)}`,
         `[ "$actual" = "$want_sha" ] || fail "sha256 mismatch for $url: expected $want_sha, got $actual"`,

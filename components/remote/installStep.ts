@@ -6,8 +6,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { tempPathFor } from "../shellWords";
-import type { RemoteConnection } from "./connection";
+import { BINARY_STAGING_DIR, HOST_STATE_DIR } from "../constants";
+import { shJoin, shQuote, tempPathFor } from "../shellWords";
+import { RemoteConnection, allSteps } from "./connection";
 import {
     EtcdInstall,
     INSTALLED_BINARIES,
@@ -55,9 +56,31 @@ export function hashLocalBinaries(component: string, localDir: string, parent: p
     });
 }
 
-/** Remote staging path of an uploaded binary. In `/var/tmp`: it exists everywhere and survives reboots. */
+/** Where a host step's uploads go: its own directory under {@link BINARY_STAGING_DIR}. */
+export function stagingDir(name: string): string {
+    return `${BINARY_STAGING_DIR}/${name.replace(/[^A-Za-z0-9._-]/g, "_")}`;
+}
+
+/** Remote staging path of an uploaded binary, in {@link stagingDir}. */
 export function stagingPath(name: string, binary: string): string {
-    return `/var/tmp/etcdhosts-${name.replace(/[^A-Za-z0-9._-]/g, "_")}-${binary}`;
+    return `${stagingDir(name)}/${binary}`;
+}
+
+/**
+ * The staging directory of the uploads: `0700` and the login user's (who uploads over SFTP), in
+ * root's `0755` state directory, where nobody else can create or replace a name. A predictable path
+ * in the world-writable `/var/tmp` could be a link planted by anyone on the host. Run again (a
+ * changed connection re-runs every step) it only fixes mode and owner: the uploads stay, since
+ * they are copied again only when their content changes.
+ */
+export function stagingDirScript(dir: string, loginUser: string): string {
+    return [
+        "set -eu",
+        "umask 022",
+        shJoin(["install", "-d", "-m", "0755", "-o", "root", "-g", "root", HOST_STATE_DIR, BINARY_STAGING_DIR]),
+        `if [ -L ${shQuote(dir)} ]; then ${shJoin(["rm", "-f", "--", dir])}; fi`,
+        shJoin(["install", "-d", "-m", "0700", "-o", loginUser, dir]),
+    ].join("\n");
 }
 
 /** Inputs of {@link createInstallStep}. */
@@ -74,6 +97,8 @@ export interface InstallStepArgs {
     sshUser: string;
     /** The step before (preflight): nothing touches the host until it passed. */
     after: pulumi.Resource;
+    /** Bounds: the install (`customTimeouts`), the uploads, and the staging directory's step. */
+    timeouts: { install: string; transfer: string; step: string };
 }
 
 /**
@@ -83,6 +108,13 @@ export interface InstallStepArgs {
 export function createInstallStep(name: string, parent: pulumi.Resource, args: InstallStepArgs): { installed: command.remote.Command; etcdVersion: pulumi.Output<string> } {
     const stages: command.remote.CopyToRemote[] = [];
     const staged: StagedBinary[] = [];
+    const dir = stagingDir(name);
+    const dirScript = asRoot(stagingDirScript(dir, args.sshUser), args.sshUser);
+    const stageDir = args.localBinaries.length === 0 ? undefined : new command.remote.Command(`${name}-stage-dir`, {
+        connection: args.connection,
+        create: dirScript,
+        delete: asRoot(shJoin(["rm", "-rf", "--", dir]), args.sshUser),
+    }, { parent, dependsOn: [args.after], deleteBeforeReplace: true, customTimeouts: allSteps(args.timeouts.step) });
     for (const b of args.localBinaries) {
         const remotePath = stagingPath(name, b.binary);
         stages.push(new command.remote.CopyToRemote(`${name}-stage-${b.binary}`, {
@@ -92,7 +124,7 @@ export function createInstallStep(name: string, parent: pulumi.Resource, args: I
             // The provider re-copies when the asset's hash changes; the explicit trigger makes
             // that visible in the diff and independent of how the engine hashes assets.
             triggers: [b.sha256],
-        }, { parent, dependsOn: [args.after] }));
+        }, { parent, dependsOn: [args.after, ...(stageDir !== undefined ? [stageDir] : [])], customTimeouts: allSteps(args.timeouts.transfer) }));
         // etcdctl and etcdutl go next to each other (the snapshot tools expect them so).
         const target = b.binary === "etcd" ? args.binaries.etcd : `${path.posix.dirname(args.binaries.etcdctl)}/${b.binary}`;
         staged.push({ staged: remotePath, target, sha256: b.sha256 });
@@ -101,7 +133,7 @@ export function createInstallStep(name: string, parent: pulumi.Resource, args: I
         connection: args.connection,
         create: asRoot(installScript(args.install, staged, args.binaries.etcd, args.dataDir), args.sshUser),
         ...installDelete(args.install, staged, args.binaries, args.sshUser),
-    }, { parent, dependsOn: [args.after, ...stages], deleteBeforeReplace: true });
+    }, { parent, dependsOn: [args.after, ...stages], deleteBeforeReplace: true, customTimeouts: allSteps(args.timeouts.install) });
     return { installed, etcdVersion: installed.stdout.apply(parseEtcdVersion) };
 }
 

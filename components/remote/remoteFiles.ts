@@ -1,7 +1,7 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { SshConnectionArgs, toRemoteConnection } from "./connection";
+import { SshConnectionArgs, allSteps, toRemoteConnection } from "./connection";
 import { removeFileSetScript, writeFileSetScript } from "./fileSet";
 import { FileTarget, asRoot, encodeFileBundle, removeFilesScript, writeFilesScript } from "./shell";
 
@@ -40,6 +40,8 @@ export interface RemoteFilesArgs {
      * key, which a reader must never see from two different writes.
      */
     switching: "each" | "together";
+    /** Upper bound of the write (and of its delete), as `customTimeouts`. */
+    timeout: string;
 }
 
 /** Where and how each file is written; its content travels separately, on stdin. */
@@ -104,6 +106,7 @@ export class RemoteFiles extends pulumi.ComponentResource {
             // `delete` lists the paths, so it changes exactly when the set of files changes. Then
             // replace: the old command's delete removes the old set. Otherwise, update in place.
             replaceOnChanges: ["delete"],
+            customTimeouts: allSteps(args.timeout),
         });
 
         this.registerOutputs({ paths: this.paths, contentHash: this.contentHash });

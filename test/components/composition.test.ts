@@ -50,11 +50,13 @@ for (const m of members) {
         clock: { maxBehindSeconds: 30, maxAheadSeconds: 86400 },
         ports: [2379, 2380],
         sshWait: { timeout: "10m", dialErrorLimit: 20, perDialTimeout: 10 },
+        timeouts: { step: "10m", install: "30m", transfer: "60m" },
     });
     const set = certs.members[m.name];
     new RemoteFiles(`${m.name}-pki`, {
         connection,
         switching: "together",
+        timeout: "10m",
         files: [
             { path: "/etc/etcd/pki/ca.crt", content: ca.certPem, mode: "0644", owner: "etcd", group: "etcd" },
             { path: "/etc/etcd/pki/server.crt", content: set.server.certPem, mode: "0644", owner: "etcd", group: "etcd" },

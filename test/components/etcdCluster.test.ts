@@ -129,9 +129,9 @@ test("systemd (dev stack): exact children keyed by node name, and counts per typ
         "command:remote:CopyToRemote": 3 * 2,
         "etcdhosts:etcd:EtcdMemberService": 3,
         "etcdhosts:remote:RemoteFiles": 3 * 2,
-        // Per host 6 preparation steps, per member 2 writers + cluster-state/start/roll, the gate, 3 markers.
-        // ... plus per member its join and member (promote) steps.
-        [CMD]: 3 * 6 + 3 * 5 + 1 + 3 + 3 * 2,
+        // Per host 6 preparation steps and the fresh staging dir of the uploads, per member 2 writers +
+        // cluster-state/start/roll, the gate, 3 markers ... plus per member its join and member (promote) steps.
+        [CMD]: 3 * 7 + 3 * 5 + 1 + 3 + 3 * 2,
     });
     assert.deepEqual(mocks.childrenOf("sd-h2").map((c) => c.name), ["sd-h2-pki", "sd-h2-config", "sd-h2-cluster-state", "sd-h2-join", "sd-h2-start", "sd-h2-roll"]);
     assert.deepEqual(sd.memberNames, ["h1", "h2", "h3"]);
@@ -207,7 +207,7 @@ test("each member's files are written only after its own host is prepared", asyn
     await mocks.settle();
     for (const n of ["h1", "h2", "h3"]) {
         const hostSteps = mocks.childrenOf(`sd-${n}-host`).filter((c) => c.custom).map((c) => c.name);
-        assert.equal(hostSteps.length, 9, n);
+        assert.equal(hostSteps.length, 10, n);
         for (const w of [`sd-${n}-pki-write`, `sd-${n}-config-write`]) {
             const d = deps(mocks.named(w));
             for (const step of hostSteps) assert.ok(d.includes(step), `${w} waits for ${step}`);
@@ -285,7 +285,8 @@ test("secrets: no PEM or key material in any command string; keys reach hosts on
     const commands = mocks.resources.filter((r) => r.type.startsWith("command:"));
     // sd: 3 × (clock + 6 host steps + 2 uploads + 2 writers + 4 member commands + member step) + gate + 3 markers;
     // pcm: 1 × (clock + 6 + 2 + 4 + 1) + 2; sp: 3 × (clock + 4 + 2 + 3) + 4.
-    assert.equal(commands.length, 52 + 16 + 34);
+    // ... each binary install with its fresh staging dir.
+    assert.equal(commands.length, 52 + 16 + 34 + 3);
     for (const r of commands) {
         for (const s of commandStrings(r)) assert.doesNotMatch(s, /-----BEGIN|PRIVATE KEY|KEY-MATERIAL/, r.name);
         const { stdin, connection, ...rest } = r.inputs;
@@ -320,7 +321,7 @@ test("binary install from ETCDHOSTS_ETCD_DIR_3_6: the fake binaries are uploaded
             assert.equal(stage.type, "command:remote:CopyToRemote");
             assert.ok(stage.inputs.source instanceof pulumi.asset.FileAsset);
             assert.equal(await stage.inputs.source.path, path.join(BIN_DIR, b));
-            assert.equal(stage.inputs.remotePath, `/var/tmp/etcdhosts-sd-${n}-host-${b}`);
+            assert.equal(stage.inputs.remotePath, `/var/lib/etcdhosts/stage/sd-${n}-host/${b}`);
         }
     }
 });

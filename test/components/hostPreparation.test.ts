@@ -47,6 +47,7 @@ function base(overrides: Partial<HostPreparationArgs> = {}): HostPreparationArgs
         clock: { maxBehindSeconds: 30, maxAheadSeconds: 86400 },
         ports: [2379, 2380],
         sshWait: { timeout: "10m", dialErrorLimit: 20, perDialTimeout: 10 },
+        timeouts: { step: "7m", install: "25m", transfer: "40m" },
         ...overrides,
     };
 }
@@ -98,7 +99,7 @@ test("wait-ssh: bounded dials, timeout, runs as the login user", async () => {
     assert.equal(wait.inputs.connection.dialErrorLimit, 20);
     assert.equal(wait.inputs.connection.perDialTimeout, 10);
     assert.equal(wait.inputs.connection.host, "10.0.0.11");
-    assert.deepEqual(wait.options.customTimeouts, { create: "10m", update: "10m", delete: "" });
+    assert.deepEqual(wait.options.customTimeouts, { create: "10m", update: "10m", delete: "10m" });
     assert.equal(wait.inputs.create, `sh -c 'set -eu\necho "etcdhosts: ssh ok on $(uname -n)"'`);
     assert.equal(wait.inputs.delete, undefined);
     // Other commands use the provider's default dialing.
@@ -197,17 +198,21 @@ test("binary install: uploads with CopyToRemote, hash in the install script and 
         const stage = mocks.named(`hbin-stage-${binary}`);
         assert.ok(stage.inputs.source instanceof pulumi.asset.FileAsset);
         assert.equal(await stage.inputs.source.path, path.join(dir, binary));
-        assert.equal(stage.inputs.remotePath, `/var/tmp/etcdhosts-hbin-${binary}`);
+        assert.equal(stage.inputs.remotePath, `/var/lib/etcdhosts/stage/hbin/${binary}`);
         assert.equal(stage.inputs.remotePath, stagingPath("hbin", binary));
         assert.deepEqual(stage.inputs.triggers, [sha(content)]);
-        // Nothing touches the host before preflight passed.
-        assert.deepEqual(deps(stage), ["hbin-preflight"]);
+        // Nothing touches the host before preflight passed; the upload waits for its fresh dir.
+        assert.deepEqual(deps(stage), ["hbin-preflight", "hbin-stage-dir"]);
     }
     const install = mocks.named("hbin-install");
-    assert.match(install.inputs.create, new RegExp(`\nput /var/tmp/etcdhosts-hbin-etcd /usr/local/bin/etcd /usr/local/bin/\\.tmp\\.etcd ${sha("fake etcd v1")}\n`));
-    assert.match(install.inputs.create, new RegExp(`\nput /var/tmp/etcdhosts-hbin-etcdctl /usr/local/bin/etcdctl /usr/local/bin/\\.tmp\\.etcdctl ${sha("fake etcdctl v1")}\n`));
+    assert.match(install.inputs.create, new RegExp(`\nput /var/lib/etcdhosts/stage/hbin/etcd /usr/local/bin/etcd /usr/local/bin/\\.tmp\\.etcd ${sha("fake etcd v1")}\n`));
+    assert.match(install.inputs.create, new RegExp(`\nput /var/lib/etcdhosts/stage/hbin/etcdctl /usr/local/bin/etcdctl /usr/local/bin/\\.tmp\\.etcdctl ${sha("fake etcdctl v1")}\n`));
     assert.match(install.inputs.create, /sha256 mismatch for \$2: expected \$4, got \$actual/);
-    assert.equal(install.inputs.delete, "sh -c 'set -eu\nrm -f -- /usr/local/bin/etcd /usr/local/bin/.tmp.etcd /usr/local/bin/etcdctl /usr/local/bin/.tmp.etcdctl /usr/local/bin/etcdutl /usr/local/bin/.tmp.etcdutl /var/tmp/etcdhosts-hbin-etcd /var/tmp/etcdhosts-hbin-etcdctl'");
+    assert.equal(install.inputs.delete, "sh -c 'set -eu\nrm -f -- /usr/local/bin/etcd /usr/local/bin/.tmp.etcd /usr/local/bin/etcdctl /usr/local/bin/.tmp.etcdctl /usr/local/bin/etcdutl /usr/local/bin/.tmp.etcdutl /var/lib/etcdhosts/stage/hbin/etcd /var/lib/etcdhosts/stage/hbin/etcdctl'");
+    // The uploads land in a directory of the login user's alone, in root's state dir, not in /var/tmp.
+    const stageDir = mocks.named("hbin-stage-dir");
+    assert.equal(stageDir.inputs.create, "sh -c 'set -eu\numask 022\ninstall -d -m 0755 -o root -g root /var/lib/etcdhosts /var/lib/etcdhosts/stage\nif [ -L /var/lib/etcdhosts/stage/hbin ]; then rm -f -- /var/lib/etcdhosts/stage/hbin; fi\ninstall -d -m 0700 -o root /var/lib/etcdhosts/stage/hbin'");
+    assert.equal(stageDir.inputs.delete, "sh -c 'rm -rf -- /var/lib/etcdhosts/stage/hbin'");
     assert.equal(install.options.deleteBeforeReplace, true);
     assert.deepEqual(deps(install).sort(), ["hbin-preflight", "hbin-stage-etcd", "hbin-stage-etcdctl"]);
     assert.equal(host.etcdBinary, "/usr/local/bin/etcd");
@@ -278,7 +283,7 @@ test("custom thresholds, ports and dirs reach the preflight", async () => {
     assert.match(pf, /\nfor port in 12379 12380; do\n/);
     assert.match(pf, /\ndata_dir=\/srv\/etcd\/data\n/);
     const wait = mocks.named("hcustom-wait-ssh");
-    assert.deepEqual(wait.options.customTimeouts, { create: "2m", update: "2m", delete: "" });
+    assert.deepEqual(wait.options.customTimeouts, { create: "2m", update: "2m", delete: "2m" });
     assert.equal(wait.inputs.connection.dialErrorLimit, 5);
     assert.equal(wait.inputs.connection.perDialTimeout, 3);
 });

@@ -210,6 +210,17 @@ test("dev stack: the systemd cluster on h1..h3, exports, secrets", async () => {
     const remote = mine.filter((r) => r.type.startsWith("command:remote:"));
     assert.ok(remote.length > 30, String(remote.length));
     for (const r of remote) assert.equal(r.inputs.connection.hostKey, TEST_HOST_KEYS.a, r.name);
+    // Every step, remote or local, is bounded: customTimeouts for create, update and delete.
+    const unbounded = mine
+        .filter((r) => r.type.startsWith("command:"))
+        .filter((r) => !(r.options.customTimeouts?.create && r.options.customTimeouts.update && r.options.customTimeouts.delete))
+        .map((r) => r.name);
+    assert.deepEqual(unbounded, []);
+    assert.deepEqual(mocks.named("etcd-h1-host-install").options.customTimeouts, { create: "30m", update: "30m", delete: "30m" });
+    assert.deepEqual(mocks.named("etcd-h1-host-stage-etcd").options.customTimeouts, { create: "60m", update: "60m", delete: "60m" });
+    assert.deepEqual(mocks.named("etcd-h1-roll").options.customTimeouts, { create: "10m", update: "10m", delete: "10m" });
+    // Binaries go to a fresh directory of root's state dir, not to a predictable /var/tmp path.
+    assert.equal(mocks.named("etcd-h1-host-stage-etcd").inputs.remotePath, "/var/lib/etcdhosts/stage/etcd-h1-host/etcd");
     assert.equal(start.inputs.connection.privateKey, SSH_KEY);
     assert.ok(start.secretPaths.some((p) => p === "connection" || p === "connection.privateKey"));
     // wipeDataOnDestroy is on in the dev stack.

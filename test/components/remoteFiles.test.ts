@@ -25,7 +25,7 @@ const FILES = [
 ];
 
 test("one writer command with exact scripts; root runs without sudo", async () => {
-    new RemoteFiles("files-root", { connection: { host: "10.0.0.11", port: 22, user: "root", privateKey: SSH_KEY, hostKey: TEST_HOST_KEYS.a }, files: FILES, switching: "each" });
+    new RemoteFiles("files-root", { connection: { host: "10.0.0.11", port: 22, user: "root", privateKey: SSH_KEY, hostKey: TEST_HOST_KEYS.a }, files: FILES, switching: "each", timeout: "10m" });
     await mocks.settle();
     assert.equal(mocks.named("files-root").type, "etcdhosts:remote:RemoteFiles");
     const children = mocks.childrenOf("files-root");
@@ -72,7 +72,7 @@ test("stdin stays secret when every content is plain", async () => {
     const files = new RemoteFiles("files-plain", {
         connection: { host: "10.0.0.12", port: 22, user: "root", hostKey: TEST_HOST_KEYS.a },
         files: [{ path: "/etc/etcd/etcd.conf.yml", content: "name: etcd-2\n", mode: "0644", owner: "root", group: "root" }],
-        switching: "each",
+        switching: "each", timeout: "10m",
     });
     await mocks.settle();
     const cmd = mocks.named("files-plain-write");
@@ -93,7 +93,7 @@ test("fixed paths: deleteBeforeReplace, replace only when the set of paths (dele
 });
 
 test("sudo -n for a non-root user, on create, update and delete", async () => {
-    new RemoteFiles("files-deploy", { connection: { host: "10.0.0.13", port: 22, user: "deploy", hostKey: TEST_HOST_KEYS.a }, files: FILES, switching: "each" });
+    new RemoteFiles("files-deploy", { connection: { host: "10.0.0.13", port: 22, user: "deploy", hostKey: TEST_HOST_KEYS.a }, files: FILES, switching: "each", timeout: "10m" });
     await mocks.settle();
     const cmd = mocks.named("files-deploy-write");
     for (const s of commandStrings(cmd)) assert.ok(s.startsWith("sudo -n sh -c '"), s.slice(0, 40));
@@ -102,8 +102,8 @@ test("sudo -n for a non-root user, on create, update and delete", async () => {
 
 test("dependsOn on the component reaches the writer", async () => {
     const connection = { host: "10.0.0.14", port: 22, user: "root", hostKey: TEST_HOST_KEYS.a };
-    const prep = new RemoteFiles("files-first", { connection, files: [{ path: "/etc/a", content: "a", mode: "0600", owner: "root", group: "root" }], switching: "each" });
-    new RemoteFiles("files-second", { connection, files: [{ path: "/etc/b", content: "b", mode: "0600", owner: "root", group: "root" }], switching: "each" }, { dependsOn: [prep] });
+    const prep = new RemoteFiles("files-first", { connection, files: [{ path: "/etc/a", content: "a", mode: "0600", owner: "root", group: "root" }], switching: "each", timeout: "10m" });
+    new RemoteFiles("files-second", { connection, files: [{ path: "/etc/b", content: "b", mode: "0600", owner: "root", group: "root" }], switching: "each", timeout: "10m" }, { dependsOn: [prep] });
     await mocks.settle();
     assert.ok(mocks.named("files-second-write").options.dependencies.includes(mocks.named("files-first-write").urn));
 });
@@ -119,7 +119,7 @@ test("no secret anywhere but stdin and connection, across every recorded resourc
 test("an SSH user the config accepts but useradd would not (Admin): constructs, writes through sudo -n", async () => {
     // Before issue 13 this threw in the component ("connection.user must be a user/group name
     // ..."), after parseClusterConfig had accepted sshUser "Admin".
-    new RemoteFiles("files-admin", { connection: { host: "10.0.0.15", port: 22, user: "Admin", privateKey: SSH_KEY, hostKey: TEST_HOST_KEYS.a }, files: FILES, switching: "each" });
+    new RemoteFiles("files-admin", { connection: { host: "10.0.0.15", port: 22, user: "Admin", privateKey: SSH_KEY, hostKey: TEST_HOST_KEYS.a }, files: FILES, switching: "each", timeout: "10m" });
     await mocks.settle();
     const cmd = mocks.named("files-admin-write");
     assert.equal(cmd.inputs.connection.user, "Admin");

@@ -361,7 +361,8 @@ test("packageInstallScript: exact text; apt-get only for missing packages, clear
         "done",
         `if [ -n "$missing" ]; then`,
         `  command -v apt-get >/dev/null 2>&1 || fail "packages$missing are missing and apt-get is not available: install them, or choose another install method"`,
-        `  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing || fail "packages$missing are missing and apt-get could not install them. These hosts have no internet access: preinstall the packages or point apt at a local mirror."`,
+        // Bounded: apt-get as a whole, dpkg's lock wait and each download.
+        `  DEBIAN_FRONTEND=noninteractive timeout 900 apt-get -o DPkg::Lock::Timeout=120 -o Acquire::http::Timeout=30 install -y --no-install-recommends $missing || fail "packages$missing are missing and apt-get could not install them within 900s. These hosts have no internet access: preinstall the packages or point apt at a local mirror."`,
         "fi",
         // Takes over from the package's own etcd.service until our unit of the same name exists.
         "if [ ! -e /etc/systemd/system/etcd.service ]; then",
@@ -416,7 +417,7 @@ test("binaryInstallScript / tarballInstallScript / preinstalledCheckScript / rem
         `command -v curl >/dev/null 2>&1 || fail "curl is needed to fetch the etcd tarball"`,
         "work=$(mktemp -d)",
         `trap 'rm -rf -- "$work"' EXIT`,
-        `curl -fsSL --retry 3 --connect-timeout 10 -o "$work/etcd.tar.gz" "$url" || fail "could not download $url"`,
+        `curl -fsSL --retry 3 --connect-timeout 10 --max-time 900 -o "$work/etcd.tar.gz" "$url" || fail "could not download $url within 900s"`,
         `actual=$(sha256sum "$work/etcd.tar.gz" | cut -d ' ' -f 1)`,
         `want_sha=${SHA_B}`,
         `[ "$actual" = "$want_sha" ] || fail "sha256 mismatch for $url: expected $want_sha, got $actual"`,
@@ -508,7 +509,7 @@ test("tarball runs: installs, then is a no-op when the version matches", { skip:
     r = runSh(tarballInstallScript({ method: "tarball", url, sha256, version: "3.5.18", installDir }));
     assert.equal(r.status, 1);
     // curl's own error line comes first (-S), ours last.
-    assert.ok(r.stderr.endsWith(`etcdhosts: could not download ${url}\n`), r.stderr);
+    assert.ok(r.stderr.endsWith(`etcdhosts: could not download ${url} within 900s\n`), r.stderr);
 });
 
 test("binary runs: a staged file whose hash differs is refused and nothing is installed", { skip: !hasTools("sh", "install", "sha256sum", "cut") && "missing tools" }, () => {
