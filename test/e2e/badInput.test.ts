@@ -5,6 +5,7 @@
 //   source toolchain/env.sh && TS_NODE_TRANSPILE_ONLY=true node --require ts-node/register --test test/e2e/badInput.test.ts
 import { after, before, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
 import type { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { Inventory, downBed, execHost, sshHost } from "../support/testbed";
 import { bedKnownHosts, bootBed, secs, systemdConfig } from "../support/e2e";
@@ -122,6 +123,94 @@ const CASES: BadCase[] = [
     config: () => ({}),
     env: () => ({ ETCDHOSTS_SSH_KEY_FILE: undefined }),
     expect: () => ["sshPrivateKey: required"],
+  },
+  // Hostile values: refused at preview, before anything could reach a host's shell or a unit.
+  {
+    name: "etcdPath with a command substitution (the issue's example)",
+    config: () => ({ installMethod: "preinstalled", etcdPath: "/opt/$(touch${IFS}/tmp/x)/etcd" }),
+    expect: () => ['etcdPath: "/opt/$(touch${IFS}/tmp/x)/etcd" is not a path of letters, digits'],
+  },
+  {
+    name: "etcdPath with a systemd specifier",
+    config: () => ({ installMethod: "preinstalled", etcdPath: "/home/%u/etcd" }),
+    expect: () => ['etcdPath: "/home/%u/etcd" is not a path of letters, digits'],
+  },
+  {
+    name: "etcdBinaryDir with a shell expansion",
+    config: () => ({ etcdBinaryDir: "$HOME/etcd`reboot`" }),
+    expect: () => ['etcdBinaryDir: "$HOME/etcd`reboot`" is not a path of letters, digits'],
+  },
+  {
+    name: "tarball URL with a quote and a separator",
+    config: () => ({ installMethod: "tarball", tarballUrl: "https://mirror/etcd.tgz'; reboot; '", tarballSha256: "a".repeat(64) }),
+    expect: () => [`tarballUrl: "https://mirror/etcd.tgz'; reboot; '" holds characters no URL has`],
+  },
+  {
+    name: "flag value with a line break that would add a key to etcd.conf.yml",
+    config: () => ({ extraArgs: { "log-outputs": "stderr\nclient-cert-auth: false" } }),
+    expect: () => ['extraArgs.log-outputs: "stderr\\nclient-cert-auth: false" is not a flag value etcdhosts passes on'],
+  },
+  {
+    name: "flag name with a separator",
+    config: () => ({ extraArgs: { "max-request-bytes;reboot": 1 } }),
+    expect: () => ['extraArgs: "max-request-bytes;reboot" is not an etcd flag name'],
+  },
+  {
+    name: "member name with a command substitution",
+    config: (inv) => ({ nodes: [{ name: "$(reboot)", address: addr(inv, 11) }] }),
+    expect: () => ['nodes[0].name: "$(reboot)" is not a lowercase DNS label'],
+  },
+  {
+    name: "SSH user with backticks",
+    config: () => ({ sshUser: "root`reboot`" }),
+    expect: () => ['sshUser: "root`reboot`" is not a user name'],
+  },
+  {
+    name: "hostname and extra SAN with spaces and separators",
+    config: (inv) => ({ nodes: [{ name: "h1", address: addr(inv, 11), hostname: "h1 example", extraSans: ["a;b"] }] }),
+    expect: () => ['nodes[0].hostname: "h1 example" is not a DNS name', 'nodes[0].extraSans[0]: "a;b" is not an IP address or DNS name'],
+  },
+  {
+    name: "container image name of 600 characters",
+    config: () => ({ layout: "static-pod", etcdImage: "e".repeat(600) }),
+    expect: () => [`etcdImage: "${"e".repeat(60)}…" is not a container image reference (at most 512 characters)`],
+  },
+  // mTLS always.
+  {
+    name: "plaintext client listener on all interfaces",
+    config: () => ({ extraArgs: { "listen-client-urls": "http://0.0.0.0:2379" } }),
+    expect: () => ["extraArgs.listen-client-urls: http://0.0.0.0:2379 is plain HTTP; every client URL is https"],
+  },
+  {
+    name: "plaintext HTTP-only client listener",
+    config: (inv) => ({ extraArgs: { "listen-client-http-urls": `http://${addr(inv, 11)}:2390` } }),
+    expect: (inv) => [`extraArgs.listen-client-http-urls: http://${addr(inv, 11)}:2390 is plain HTTP; every client URL is https`],
+  },
+  {
+    name: "plaintext metrics beyond loopback",
+    config: () => ({ extraArgs: { "listen-metrics-urls": "http://0.0.0.0:2381" } }),
+    expect: () => ["extraArgs.listen-metrics-urls: http://0.0.0.0:2381 would serve /metrics and /health in plaintext beyond loopback"],
+  },
+  {
+    name: "client certificate authentication turned off",
+    config: () => ({ extraArgs: { "client-cert-auth": false } }),
+    expect: () => ["extraArgs.client-cert-auth: --client-cert-auth is managed by etcdhosts (client certificate authentication is always on)"],
+  },
+  // Host keys.
+  {
+    name: "no host key for the node",
+    config: () => ({ knownHosts: "" }),
+    expect: (inv) => [`nodes[0].hostKey: required: no SSH host key for ${inv.hosts[0].address}`],
+  },
+  {
+    name: "a host key that is a shell payload",
+    config: (inv) => ({ nodes: [{ name: "h1", address: addr(inv, 11), hostKey: "ssh-ed25519 $(reboot)" }] }),
+    expect: () => ['nodes[0].hostKey: "ssh-ed25519 $(reboot)" is not an SSH host public key (the key is not base64)'],
+  },
+  {
+    name: "known_hosts with a certificate authority marker",
+    config: (inv) => ({ knownHosts: `@cert-authority * ${fs.readFileSync(inv.knownHostsPath, "utf8").split("\n")[0].split(" ").slice(1).join(" ")}` }),
+    expect: () => ['knownHosts: line 1: markers such as "@cert-authority" are not supported'],
   },
   {
     name: "SSH key file that does not exist",
