@@ -15,7 +15,7 @@
 // last. Links are relative, so the set reads the same through a bind mount (the static pod's).
 
 import { shJoin, shQuote } from "../shellWords";
-import { FileTarget, SAFE_DIR_FUNCTION, normalizeFileMode } from "./shell";
+import { FileTarget, bundleReaderPrelude, normalizeFileMode } from "./shell";
 
 /** The link every name of the set points through. */
 export const SET_DATA_LINK = "..data";
@@ -38,11 +38,7 @@ const baseName = (path: string): string => path.slice(path.lastIndexOf("/") + 1)
 export function writeFileSetScript(files: readonly FileTarget[]): string {
     const dir = setDirectory(files);
     const lines = [
-        "set -eu",
-        "umask 077",
-        `fail() { printf 'etcdhosts: %s\\n' "$*" >&2; exit 1; }`,
-        `frame() { IFS= read -r line || fail "file bundle on stdin ended early (expected frame $1)"; [ "$line" = "--- $1" ] || fail "file bundle on stdin is malformed (expected frame $1)"; }`,
-        SAFE_DIR_FUNCTION,
+        ...bundleReaderPrelude(),
         `dir=${shQuote(dir)}`,
         `safe_dir "$dir"`,
         `gen=$(mktemp -d "$dir/${SET_GENERATION_PREFIX}XXXXXXXX")`,

@@ -129,6 +129,20 @@ export function decodeFileBundle(bundle: string): string[] {
 }
 
 /**
+ * The start every file-bundle writer shares: strict shell, private umask, `fail`, `frame` (reads
+ * one `--- N` frame line of the bundle on stdin) and `safe_dir`.
+ */
+export function bundleReaderPrelude(): string[] {
+    return [
+        "set -eu",
+        "umask 077",
+        `fail() { printf 'etcdhosts: %s\\n' "$*" >&2; exit 1; }`,
+        `frame() { IFS= read -r line || fail "file bundle on stdin ended early (expected frame $1)"; [ "$line" = "--- $1" ] || fail "file bundle on stdin is malformed (expected frame $1)"; }`,
+        SAFE_DIR_FUNCTION,
+    ];
+}
+
+/**
  * Script that writes every file of a bundle read from stdin, each atomically.
  *
  * For each file, in order: create the parent directory if missing (0700 under `umask 077`; give
@@ -147,11 +161,7 @@ export function decodeFileBundle(bundle: string): string[] {
 export function writeFilesScript(files: readonly FileTarget[]): string {
     const temps = files.map((f) => tempPathFor(f.path));
     const lines = [
-        "set -eu",
-        "umask 077",
-        `fail() { printf 'etcdhosts: %s\\n' "$*" >&2; exit 1; }`,
-        `frame() { IFS= read -r line || fail "file bundle on stdin ended early (expected frame $1)"; [ "$line" = "--- $1" ] || fail "file bundle on stdin is malformed (expected frame $1)"; }`,
-        SAFE_DIR_FUNCTION,
+        ...bundleReaderPrelude(),
         `stage() { frame "$1"; IFS= read -r data || fail "file bundle on stdin ended early (frame $1 has no content)"; mkdir -p -- "$(dirname -- "$2")"; safe_dir "$(dirname -- "$2")"; rm -f -- "$3"; install -m "$4" -o "$5" -g "$6" /dev/null "$3"; printf '%s' "$data" | base64 -d > "$3"; }`,
     ];
     if (temps.length > 0) {
